@@ -1,0 +1,11 @@
+namespace Orleans.Webhooks.Grains.Interfaces.Ingestion;
+
+/// <summary>One grain per provider event, keyed "{provider}:{externalId}": its single activation makes retried deliveries harmless.</summary>
+public interface IEventGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the event durably (committed before this returns) or counts a duplicate delivery.</summary>
+    Task<AcceptOutcome> AcceptAsync(IncomingEvent incoming);
+
+    /// <summary>Runs processing again; <paramref name="type"/> replaces the stored internal type (a mapping added since). False if never received.</summary>
+    Task<bool> ReplayAsync(string? type);
+}

@@ -1,0 +1,36 @@
+namespace Orleans.Webhooks.Grains.Interfaces.Money;
+
+/// <summary>ISO 4217 minor-unit exponents, for turning a provider's minor units into a decimal amount in major units.</summary>
+public static class Currencies
+{
+    private static readonly HashSet<string> ZeroDecimal = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF",
+    };
+
+    private static readonly HashSet<string> ThreeDecimal = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND",
+    };
+
+    private static readonly HashSet<string> FourDecimal = new(StringComparer.OrdinalIgnoreCase) { "CLF", "UYW" };
+
+    public static int Exponent(string? currency) => currency switch
+    {
+        null => 2,
+        _ when ZeroDecimal.Contains(currency) => 0,
+        _ when ThreeDecimal.Contains(currency) => 3,
+        _ when FourDecimal.Contains(currency) => 4,
+        _ => 2,
+    };
+
+    public static decimal FromMinorUnits(long minorUnits, string? currency)
+    {
+        var amount = (decimal)minorUnits;
+        for (var i = Exponent(currency); i > 0; i--)
+        {
+            amount /= 10m;
+        }
+        return amount;
+    }
+}

@@ -1,0 +1,38 @@
+using Orleans.Runtime;
+using Orleans.Webhooks.Grains.Domain;
+using Orleans.Webhooks.Grains.Interfaces.Domain;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+
+namespace Orleans.Webhooks.Grains.Customers;
+
+internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Domain)] IPersistentState<CustomerState> state)
+    : DomainGrain<CustomerState, CustomerView>(state), ICustomerGrain
+{
+    protected override void Apply(WebhookEvent evt)
+    {
+        if (evt.Type != EventTypes.CustomerUpdated)
+        {
+            return;
+        }
+        State.Email = Newest(State.Email, evt.Details.Email, evt);
+        State.Name = Newest(State.Name, evt.Details.Name, evt);
+    }
+
+    private static StampedValue? Newest(StampedValue? current, string? value, WebhookEvent evt)
+    {
+        if (value is null || !Stamp.IsNewer(Stamp.Of(evt), current?.Stamp))
+        {
+            return current;
+        }
+        return new StampedValue { Value = value, At = evt.OccurredAt, EventKey = evt.Key };
+    }
+
+    protected override CustomerView View((string Provider, string Id) key) => new()
+    {
+        Provider = key.Provider,
+        Id = key.Id,
+        Email = State.Email?.Value,
+        Name = State.Name?.Value,
+        UpdatedAt = State.UpdatedAt,
+    };
+}

@@ -1,0 +1,7 @@
+namespace Orleans.Webhooks.Grains.Domain;
+
+public static class StorageNames
+{
+    /// <summary>The ADO.NET grain storage on PostgreSQL that holds payments, orders and customers.</summary>
+    public const string Domain = "domain";
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Processing;
+using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Grains.Storage;
+
+namespace Orleans.Webhooks.Grains.Ingestion;
+
+/// <summary>
+/// One activation per provider event. It does not read anything on activation: the insert itself tells a new event
+/// from a duplicate (the table's unique key decides, even across two activations). Once the event is stored and
+/// handed to the stream, the activation is let go: everything needed later is in PostgreSQL.
+/// </summary>
+internal sealed partial class EventGrain(
+    EventStore store,
+    IOptions<ProcessingOptions> options,
+    TimeProvider time,
+    ILogger<EventGrain> logger) : Grain, IEventGrain
+{
+    public async Task<AcceptOutcome> AcceptAsync(IncomingEvent incoming)
+    {
+        // Done after this call either way; a later delivery activates afresh and meets the unique key.
+        DeactivateOnIdle();
+        if (await store.InsertAsync(incoming))
+        {
+            LogAccepted(logger, incoming.Provider, incoming.ExternalId, incoming.Type);
+            await PublishAsync(new WebhookEvent
+            {
+                Provider = incoming.Provider,
+                ExternalId = incoming.ExternalId,
+                Type = incoming.Type,
+                Details = incoming.Details,
+                ReceivedAt = incoming.ReceivedAt,
+            });
+            return AcceptOutcome.Accepted;
+        }
+
+        await store.CountDuplicateAsync(incoming.Provider, incoming.ExternalId);
+        LogDuplicate(logger, incoming.Provider, incoming.ExternalId);
+        return AcceptOutcome.Duplicate;
+    }
+
+    public async Task<bool> ReplayAsync(string? type)
+    {
+        var (provider, externalId) = EventKey.Parse(this.GetPrimaryKeyString());
+        DeactivateOnIdle();
+        var reopened = await store.ReopenAsync(provider, externalId, type, time.GetUtcNow());
+        if (reopened is null)
+        {
+            return false;
+        }
+        LogReplay(logger, provider, externalId, reopened.Type);
+        await PublishAsync(reopened);
+        return true;
+    }
+
+    /// <summary>
+    /// Hands the stored event to its partition's router. A failure here loses nothing: the event is committed as
+    /// 'received' and the recovery sweep picks it up.
+    /// </summary>
+    private async Task PublishAsync(WebhookEvent evt)
+    {
+        try
+        {
+            var stream = this.GetStreamProvider(EventStreams.ProviderName)
+                .GetStream<WebhookEvent>(EventStreams.For(evt.Key, options.Value.Partitions));
+            await stream.OnNextAsync(evt);
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, evt.Provider, evt.ExternalId);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Accepted {Provider} event {ExternalId} of type {Type}")]
+    private static partial void LogAccepted(ILogger logger, string provider, string externalId, string? type);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Duplicate delivery of {Provider} event {ExternalId}")]
+    private static partial void LogDuplicate(ILogger logger, string provider, string externalId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Replaying {Provider} event {ExternalId} as {Type}")]
+    private static partial void LogReplay(ILogger logger, string provider, string externalId, string? type);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Could not publish {Provider} event {ExternalId}; the recovery sweep will process it")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string provider, string externalId);
+}

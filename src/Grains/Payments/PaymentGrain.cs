@@ -1,0 +1,107 @@
+using Orleans.Runtime;
+using Orleans.Webhooks.Grains.Domain;
+using Orleans.Webhooks.Grains.Interfaces.Domain;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+
+namespace Orleans.Webhooks.Grains.Payments;
+
+internal sealed class PaymentGrain([PersistentState("payment", StorageNames.Domain)] IPersistentState<PaymentState> state)
+    : DomainGrain<PaymentState, PaymentView>(state), IPaymentGrain
+{
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Refunded = "refunded";
+    public const string PartiallyRefunded = "partially_refunded";
+    public const string Pending = "pending";
+
+    protected override void Apply(WebhookEvent evt)
+    {
+        var facts = Facts(evt);
+        switch (evt.Type)
+        {
+            case EventTypes.PaymentCompleted when Stamp.IsNewer(facts.Stamp, State.Completed?.Stamp):
+                State.Completed = facts;
+                break;
+            case EventTypes.PaymentFailed when Stamp.IsNewer(facts.Stamp, State.Failed?.Stamp):
+                State.Failed = facts;
+                break;
+            case EventTypes.RefundProcessed:
+                ApplyRefund(evt);
+                break;
+        }
+    }
+
+    private void ApplyRefund(WebhookEvent evt)
+    {
+        var details = evt.Details;
+        var amount = details.Amount ?? 0m;
+        if (details.AmountIsTotal)
+        {
+            State.RefundedTotal = Math.Max(State.RefundedTotal, amount);
+        }
+        else
+        {
+            State.RefundIncrements[evt.Key] = amount;
+        }
+        var hint = new PaymentFacts
+        {
+            Amount = details.PaymentAmount,
+            Currency = details.Currency,
+            CustomerId = details.CustomerId,
+            OrderId = details.OrderId,
+            At = evt.OccurredAt,
+            EventKey = evt.Key,
+        };
+        if (State.FromRefund is null || (hint.Amount is not null && Stamp.IsNewer(hint.Stamp, State.FromRefund.Stamp)))
+        {
+            State.FromRefund = hint;
+        }
+    }
+
+    private static PaymentFacts Facts(WebhookEvent evt) => new()
+    {
+        Amount = evt.Details.Amount,
+        Currency = evt.Details.Currency,
+        CustomerId = evt.Details.CustomerId,
+        OrderId = evt.Details.OrderId,
+        At = evt.OccurredAt,
+        EventKey = evt.Key,
+    };
+
+    protected override PaymentView View((string Provider, string Id) key)
+    {
+        PaymentFacts?[] sources = [State.Completed, State.Failed, State.FromRefund];
+        var amount = sources.Select(f => f?.Amount).FirstOrDefault(a => a is not null);
+        var reported = Math.Max(State.RefundIncrements.Values.Sum(), State.RefundedTotal);
+        var refunded = amount is { } cap ? Math.Min(reported, cap) : reported;
+        return new PaymentView
+        {
+            Provider = key.Provider,
+            Id = key.Id,
+            Status = Status(amount, refunded),
+            Amount = amount,
+            Currency = sources.Select(f => f?.Currency).FirstOrDefault(c => c is not null),
+            RefundedAmount = refunded,
+            CustomerId = sources.Select(f => f?.CustomerId).FirstOrDefault(c => c is not null),
+            OrderId = sources.Select(f => f?.OrderId).FirstOrDefault(o => o is not null),
+            UpdatedAt = State.UpdatedAt,
+        };
+    }
+
+    private string Status(decimal? amount, decimal refunded)
+    {
+        if (refunded > 0)
+        {
+            return amount is { } total && refunded >= total ? Refunded : PartiallyRefunded;
+        }
+        var completed = State.Completed;
+        var failed = State.Failed;
+        return (completed, failed) switch
+        {
+            (not null, null) => Completed,
+            (not null, not null) => completed.Stamp.CompareTo(failed.Stamp) >= 0 ? Completed : Failed,
+            (null, not null) => Failed,
+            _ => Pending,
+        };
+    }
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.Webhooks.Grains.Processing;
+
+/// <summary>How silos process stored events: retries, recovery of events left behind, stream partitions, write batching.</summary>
+public sealed class ProcessingOptions
+{
+    public const string SectionName = "Webhooks:Processing";
+
+    /// <summary>False makes a silo ingest-only: it stores events but neither routes nor recovers them (for example during ERP maintenance).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Attempts of one processing run before the event ends 'failed'.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Delay before the second attempt; it doubles each attempt up to <see cref="MaxBackoff"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An event still 'received' this long after it was stored (or last claimed) is processed again by the recovery sweep.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RecoverAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often each silo looks for overdue events.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Stream partitions, each with its own router activation. Must be the same on every silo of a cluster.</summary>
+    [Range(1, 1024)]
+    public int Partitions { get; set; } = 16;
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public sealed class StorageOptions
+    {
+        [Range(1, 64)]
+        public int InsertWorkers { get; set; } = 4;
+
+        [Range(1, 64)]
+        public int OutcomeWorkers { get; set; } = 2;
+
+        [Range(1, 10_000)]
+        public int MaxBatch { get; set; } = 256;
+    }
+
+    public TimeSpan BackoffBefore(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Max(0, attempt - 2));
+        var delay = TimeSpan.FromTicks((long)Math.Min(InitialBackoff.Ticks * factor, MaxBackoff.Ticks));
+        return delay;
+    }
+}

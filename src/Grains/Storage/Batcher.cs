@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Webhooks.Grains.Storage;
+
+/// <summary>
+/// Group commit: callers enqueue one item each and await its result; a few workers take whatever has queued up
+/// and run it as one database round trip and one commit. Under load many events share a commit; alone, an item
+/// goes out at once. Callers only see a result after their batch's commit.
+/// </summary>
+internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _execute;
+    private readonly int _maxBatch;
+    private readonly string _name;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task[] _workers;
+
+    public Batcher(
+        string name,
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> execute,
+        int workers,
+        int maxBatch,
+        ILogger logger)
+    {
+        _name = name;
+        _execute = execute;
+        _maxBatch = maxBatch;
+        _logger = logger;
+        _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(RunAsync)).ToArray();
+    }
+
+    public Task<TResult> EnqueueAsync(TItem item)
+    {
+        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(_name);
+        }
+        return pending.Completion.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        var items = new List<TItem>(_maxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            items.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                items.Add(next.Item);
+            }
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                var results = await _execute(items, _stopping.Token).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                LogBatchFailed(_logger, ex, _name, batch.Count);
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Batch {Batch} of {Count} items failed")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string batch, int count);
+
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Completion);
+}

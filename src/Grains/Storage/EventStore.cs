@@ -1,0 +1,232 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Processing;
+
+namespace Orleans.Webhooks.Grains.Storage;
+
+/// <summary>
+/// The webhook_events table. Writes on the hot path (new events, duplicate counts, outcomes) go through
+/// group-commit batchers: many concurrent grains share one round trip and one commit.
+/// </summary>
+public sealed class EventStore : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+
+    private readonly NpgsqlDataSource _db;
+    private readonly ProcessingOptions _options;
+    private readonly Batcher<IncomingEvent, bool> _inserts;
+    private readonly Batcher<(string Provider, string ExternalId), bool> _duplicates;
+    private readonly Batcher<EventOutcome, bool> _outcomes;
+
+    public EventStore(NpgsqlDataSource db, IOptions<ProcessingOptions> options, ILogger<EventStore> logger)
+    {
+        _db = db;
+        _options = options.Value;
+        var storage = _options.Storage;
+        _inserts = new Batcher<IncomingEvent, bool>("insert-events", InsertBatchAsync, storage.InsertWorkers, storage.MaxBatch, logger);
+        _duplicates = new Batcher<(string, string), bool>("count-duplicates", CountDuplicatesAsync, 1, storage.MaxBatch, logger);
+        _outcomes = new Batcher<EventOutcome, bool>("record-outcomes", RecordOutcomesAsync, storage.OutcomeWorkers, storage.MaxBatch, logger);
+    }
+
+    /// <summary>Stores a new event; true when this call stored it, false when it was already stored (a duplicate). Committed on return.</summary>
+    public Task<bool> InsertAsync(IncomingEvent incoming) => _inserts.EnqueueAsync(incoming);
+
+    /// <summary>Counts one more delivery of an event already stored. Committed on return.</summary>
+    public Task CountDuplicateAsync(string provider, string externalId) => _duplicates.EnqueueAsync((provider, externalId));
+
+    public Task RecordOutcomeAsync(EventOutcome outcome) => _outcomes.EnqueueAsync(outcome);
+
+    private async Task<IReadOnlyList<bool>> InsertBatchAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var command = _db.CreateCommand("""
+            INSERT INTO webhook_events (provider, external_id, provider_type, type, received_at, recover_at, content_type, details, payload)
+            SELECT u.provider, u.external_id, u.provider_type, u.type, u.received_at, u.received_at + @recover_after, u.content_type, u.details::jsonb, u.payload
+            FROM unnest(@provider, @external_id, @provider_type, @type, @received_at, @content_type, @details, @payload)
+                 AS u(provider, external_id, provider_type, type, received_at, content_type, details, payload)
+            ON CONFLICT (provider, external_id) DO NOTHING
+            RETURNING provider, external_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("provider", batch.Select(e => e.Provider).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", batch.Select(e => e.ExternalId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("provider_type", batch.Select(e => e.ProviderType).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("type", batch.Select(e => e.Type).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("received_at", batch.Select(e => e.ReceivedAt.UtcDateTime).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("content_type", batch.Select(e => e.ContentType).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("details", batch.Select(e => JsonSerializer.Serialize(e.Details, DetailsJson)).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("payload", batch.Select(e => e.Payload).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+
+        var inserted = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        // Within one batch a key can appear twice (two activations on one silo during a membership change): only the first wins.
+        return batch.Select(e => inserted.Remove((e.Provider, e.ExternalId))).ToArray();
+    }
+
+    private async Task<IReadOnlyList<bool>> CountDuplicatesAsync(IReadOnlyList<(string Provider, string ExternalId)> batch, CancellationToken cancellationToken)
+    {
+        var counts = batch.GroupBy(k => k).Select(g => (g.Key.Provider, g.Key.ExternalId, Count: g.Count())).ToArray();
+        await using var command = _db.CreateCommand("""
+            UPDATE webhook_events e SET deliveries = e.deliveries + u.n
+            FROM unnest(@provider, @external_id, @n) AS u(provider, external_id, n)
+            WHERE e.provider = u.provider AND e.external_id = u.external_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("provider", counts.Select(c => c.Provider).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", counts.Select(c => c.ExternalId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("n", counts.Select(c => c.Count).ToArray()));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return batch.Select(_ => true).ToArray();
+    }
+
+    private async Task<IReadOnlyList<bool>> RecordOutcomesAsync(IReadOnlyList<EventOutcome> batch, CancellationToken cancellationToken)
+    {
+        // One row per event: attempts add up, the last outcome of a key in the batch wins.
+        var rows = batch
+            .GroupBy(o => (o.Provider, o.ExternalId))
+            .Select(g => g.Last() with { Attempts = g.Sum(o => o.Attempts) })
+            .ToArray();
+        await using var command = _db.CreateCommand("""
+            UPDATE webhook_events e
+            SET state = u.state, attempts = e.attempts + u.attempts, last_error = u.last_error,
+                processed_at = CASE WHEN u.state = 'received' THEN e.processed_at ELSE u.at END
+            FROM unnest(@provider, @external_id, @state, @attempts, @last_error, @at)
+                 AS u(provider, external_id, state, attempts, last_error, at)
+            WHERE e.provider = u.provider AND e.external_id = u.external_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("provider", rows.Select(o => o.Provider).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", rows.Select(o => o.ExternalId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("state", rows.Select(o => o.State).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("attempts", rows.Select(o => o.Attempts).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("last_error", rows.Select(o => o.Error).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", rows.Select(o => o.At.UtcDateTime).ToArray()));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return batch.Select(_ => true).ToArray();
+    }
+
+    private const string ViewColumns =
+        "provider, external_id, provider_type, type, state, deliveries, attempts, last_error, received_at, processed_at";
+
+    public async Task<EventView?> GetAsync(string provider, string externalId)
+    {
+        await using var command = _db.CreateCommand($"SELECT {ViewColumns} FROM webhook_events WHERE provider = @provider AND external_id = @external_id");
+        command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
+        command.Parameters.Add(new NpgsqlParameter<string>("external_id", externalId));
+        var views = await ReadViewsAsync(command).ConfigureAwait(false);
+        return views.Count == 0 ? null : views[0];
+    }
+
+    public async Task<IReadOnlyList<EventView>> ListAsync(string? state, string? provider, int limit)
+    {
+        await using var command = _db.CreateCommand($"""
+            SELECT {ViewColumns} FROM webhook_events
+            WHERE (@state::text IS NULL OR state = @state) AND (@provider::text IS NULL OR provider = @provider)
+            ORDER BY received_at DESC, external_id DESC
+            LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string?>("state", state) { NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?>("provider", provider) { NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        return await ReadViewsAsync(command).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<EventView>> ReadViewsAsync(NpgsqlCommand command)
+    {
+        var views = new List<EventView>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            views.Add(new EventView
+            {
+                Provider = reader.GetString(0),
+                ExternalId = reader.GetString(1),
+                ProviderType = reader.IsDBNull(2) ? null : reader.GetString(2),
+                Type = reader.IsDBNull(3) ? null : reader.GetString(3),
+                State = reader.GetString(4),
+                Deliveries = reader.GetInt32(5),
+                Attempts = reader.GetInt32(6),
+                LastError = reader.IsDBNull(7) ? null : reader.GetString(7),
+                ReceivedAt = reader.GetFieldValue<DateTimeOffset>(8),
+                ProcessedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+            });
+        }
+        return views;
+    }
+
+    /// <summary>Sets a stored event back to 'received' for another processing run; null when it was never stored.</summary>
+    public async Task<WebhookEvent?> ReopenAsync(string provider, string externalId, string? type, DateTimeOffset now)
+    {
+        await using var command = _db.CreateCommand("""
+            UPDATE webhook_events
+            SET state = 'received', type = COALESCE(@type, type), recover_at = @now + @recover_after
+            WHERE provider = @provider AND external_id = @external_id
+            RETURNING provider, external_id, type, details, received_at
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
+        command.Parameters.Add(new NpgsqlParameter<string>("external_id", externalId));
+        command.Parameters.Add(new NpgsqlParameter<string?>("type", type) { NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        var events = await ReadEventsAsync(command).ConfigureAwait(false);
+        return events.Count == 0 ? null : events[0];
+    }
+
+    /// <summary>
+    /// Claims events still 'received' whose recovery time has passed (a silo died, or an in-memory stream dropped them),
+    /// pushing their recovery time forward so that no other silo takes them at the same moment.
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = _db.CreateCommand("""
+            UPDATE webhook_events e SET recover_at = @now + @recover_after
+            FROM (SELECT provider, external_id FROM webhook_events
+                  WHERE state = 'received' AND recover_at <= @now
+                  ORDER BY recover_at LIMIT @limit FOR UPDATE SKIP LOCKED) AS due
+            WHERE e.provider = due.provider AND e.external_id = due.external_id
+            RETURNING e.provider, e.external_id, e.type, e.details, e.received_at
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<WebhookEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken = default)
+    {
+        var events = new List<WebhookEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new WebhookEvent
+            {
+                Provider = reader.GetString(0),
+                ExternalId = reader.GetString(1),
+                Type = reader.IsDBNull(2) ? null : reader.GetString(2),
+                Details = JsonSerializer.Deserialize<EventDetails>(reader.GetString(3), DetailsJson) ?? EventDetails.Empty,
+                ReceivedAt = reader.GetFieldValue<DateTimeOffset>(4),
+            });
+        }
+        return events;
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _db.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _inserts.DisposeAsync().ConfigureAwait(false);
+        await _duplicates.DisposeAsync().ConfigureAwait(false);
+        await _outcomes.DisposeAsync().ConfigureAwait(false);
+    }
+}

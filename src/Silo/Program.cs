@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Hosting;
+using Orleans.Webhooks.Silo;
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddWebhooksSilo();
+await builder.Build().RunAsync();

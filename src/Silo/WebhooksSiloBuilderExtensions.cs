@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Webhooks.Grains;
+using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Domain;
+using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Grains.Storage;
+
+namespace Orleans.Webhooks.Silo;
+
+public static class WebhooksSiloBuilderExtensions
+{
+    private const string Invariant = WebhooksConfiguration.AdoNetInvariant;
+
+    /// <summary>A silo of the webhooks cluster: ADO.NET clustering on PostgreSQL plus everything in <see cref="AddWebhooksSiloServices"/>.</summary>
+    public static IHostApplicationBuilder AddWebhooksSilo(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var connectionString = configuration.WebhooksConnectionString();
+        var options = configuration.OrleansSettings();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedIPAddress != "127.0.0.1");
+            silo.UseAdoNetClustering(clustering =>
+            {
+                clustering.Invariant = Invariant;
+                clustering.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(reminders =>
+            {
+                reminders.Invariant = Invariant;
+                reminders.ConnectionString = connectionString;
+            });
+            silo.AddWebhooksSiloServices(configuration, connectionString);
+        });
+        return builder;
+    }
+
+    /// <summary>Storage, streams, the dashboard's silo side and our services: all a silo needs apart from clustering (tests bring their own).</summary>
+    public static ISiloBuilder AddWebhooksSiloServices(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
+    {
+        silo.AddAdoNetGrainStorage(StorageNames.Domain, storage =>
+        {
+            storage.Invariant = Invariant;
+            storage.ConnectionString = connectionString;
+            storage.GrainStorageSerializer = new JsonGrainStorageSerializer();
+        });
+        // The stream carries only what is already committed in webhook_events; the recovery sweep covers what it drops.
+        silo.AddMemoryStreams(EventStreams.ProviderName);
+        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.AddDashboard();
+        silo.Services.AddWebhookGrains(configuration, connectionString);
+        return silo;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http.Features;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.WebApi.Normalisation;
+using Orleans.Webhooks.WebApi.Providers;
+using Orleans.Webhooks.WebApi.Signatures;
+
+namespace Orleans.Webhooks.WebApi.Ingestion;
+
+/// <summary>
+/// <c>POST /webhook/{provider}</c>. Checks in the contract's order: provider known → size → signature → content →
+/// durable acceptance. The body is read once as raw bytes and verified before anything parses it.
+/// </summary>
+public static partial class WebhookEndpoints
+{
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhook/{provider}", ReceiveAsync).RequireRateLimiting(WebhookIngestionExtensions.RateLimitPolicy);
+        app.MapGet("/webhook/{provider}", ValidationPingAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        string provider,
+        HttpContext context,
+        ProviderRegistry providers,
+        IGrainFactory grains,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(WebhookEndpoints));
+        if (!providers.TryGet(provider, out var resolved))
+        {
+            return Problems.NotFound($"No provider named '{provider}' is configured.");
+        }
+
+        var body = await ReadBodyAsync(context, resolved.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(resolved.MaxBodyBytes);
+        }
+
+        var request = new WebhookRequest(resolved.Name, resolved.Options, context.Request.Headers, context.Request.Query, context.Request.ContentType, body.Value);
+        var signature = await resolved.Scheme.Verifier.VerifyAsync(request, cancellationToken);
+        if (signature != SignatureResult.Valid)
+        {
+            LogRejected(logger, resolved.Name, signature);
+            return Problems.Unauthorized(signature);
+        }
+
+        var normaliser = resolved.Scheme.Normaliser;
+        if (!normaliser.CanRead(MediaTypes.Of(context.Request.ContentType)))
+        {
+            return Problems.UnsupportedMediaType(context.Request.ContentType);
+        }
+        var normalised = normaliser.Normalise(request, resolved.EventTypes);
+        if (normalised.Event is not { } evt)
+        {
+            return Problems.BadRequest(normalised.Error ?? "The body cannot be read.");
+        }
+        if (evt.ExternalId.Length is 0 or > 512)
+        {
+            return Problems.BadRequest("The event id is missing or longer than 512 characters.");
+        }
+
+        var incoming = new IncomingEvent
+        {
+            Provider = resolved.Name,
+            ExternalId = evt.ExternalId,
+            ProviderType = evt.ProviderType,
+            Type = evt.Type,
+            Payload = body.Value.ToArray(),
+            ContentType = context.Request.ContentType,
+            ReceivedAt = time.GetUtcNow(),
+            Details = evt.Details,
+        };
+        AcceptOutcome outcome;
+        try
+        {
+            outcome = await grains.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nothing was committed, or the commit's answer was lost: either way the provider retries, and the unique key makes that safe.
+            LogNotStored(logger, ex, resolved.Name, evt.ExternalId);
+            return Problems.Unavailable("The event could not be stored durably; retry later.");
+        }
+        return Results.Ok(new AcceptResponse(outcome == AcceptOutcome.Accepted ? "accepted" : "duplicate", incoming.Key));
+    }
+
+    /// <summary>Reads the whole body, or returns null as soon as it is longer than the limit.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (context.Request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+        var reader = context.Request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            if (read.Buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                return null;
+            }
+            if (read.IsCompleted)
+            {
+                var bytes = read.Buffer.ToArray();
+                reader.AdvanceTo(read.Buffer.End);
+                return bytes;
+            }
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    /// <summary>Mailchimp checks a webhook URL with a GET before it saves it; other schemes only POST.</summary>
+    private static IResult ValidationPingAsync(string provider, HttpContext context, ProviderRegistry providers)
+    {
+        if (!providers.TryGet(provider, out var resolved))
+        {
+            return Problems.NotFound($"No provider named '{provider}' is configured.");
+        }
+        if (resolved.Scheme.Name != SchemeNames.Mailchimp)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed", detail: "Deliveries are POSTed.");
+        }
+        var secret = context.Request.Query["secret"].ToString();
+        return resolved.Options.Secrets.Any(s => SignatureCompare.TextEquals(s, secret))
+            ? Results.Ok()
+            : Problems.Unauthorized(SignatureResult.Mismatch);
+    }
+
+    private sealed record AcceptResponse(string Status, string Id);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Rejected a {Provider} delivery: {Result}")]
+    private static partial void LogRejected(ILogger logger, string provider, SignatureResult result);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Could not store {Provider} event {ExternalId}; answered 503")]
+    private static partial void LogNotStored(ILogger logger, Exception exception, string provider, string externalId);
+}

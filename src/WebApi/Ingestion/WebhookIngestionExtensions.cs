@@ -1,0 +1,70 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using Orleans.Webhooks.WebApi.Normalisation;
+using Orleans.Webhooks.WebApi.Providers;
+using Orleans.Webhooks.WebApi.Signatures;
+
+namespace Orleans.Webhooks.WebApi.Ingestion;
+
+public static class WebhookIngestionExtensions
+{
+    public const string RateLimitPolicy = "webhooks";
+    public const long GitHubMaxBodyBytes = 25L * 1024 * 1024;
+
+    /// <summary>Provider configuration (validated at start), the schemes, and the per-provider rate limit.</summary>
+    public static IHostApplicationBuilder AddWebhookIngestion(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<WebhooksOptions>()
+            .Bind(builder.Configuration.GetSection(WebhooksOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ProviderRegistry>();
+
+        services.AddWebhookScheme<HmacSignatureVerifier, HmacEventNormaliser>(SchemeNames.Hmac);
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                return ValueTask.CompletedTask;
+            };
+            limiter.AddPolicy(RateLimitPolicy, context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue.RateLimit.PermitsPerSecond;
+                var provider = context.Request.RouteValues["provider"]?.ToString()?.ToLowerInvariant() ?? "";
+                return permits <= 0
+                    ? RateLimitPartition.GetNoLimiter(provider)
+                    : RateLimitPartition.GetTokenBucketLimiter(provider, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = permits,
+                        TokensPerPeriod = permits,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
+            });
+        });
+        // Each provider's MaxBodyBytes is enforced while reading; Kestrel's own cap must not be lower.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        return builder;
+    }
+
+    /// <summary>Registers a scheme: one verifier, one normaliser, one line.</summary>
+    public static IServiceCollection AddWebhookScheme<TVerifier, TNormaliser>(this IServiceCollection services, string name, long maxBodyBytes = ProviderOptions.DefaultMaxBodyBytes)
+        where TVerifier : class, ISignatureVerifier
+        where TNormaliser : class, IEventNormaliser
+    {
+        services.AddKeyedSingleton<ISignatureVerifier, TVerifier>(name);
+        services.AddKeyedSingleton<IEventNormaliser, TNormaliser>(name);
+        services.AddSingleton(sp => new WebhookScheme(
+            name,
+            sp.GetRequiredKeyedService<ISignatureVerifier>(name),
+            sp.GetRequiredKeyedService<IEventNormaliser>(name),
+            maxBodyBytes));
+        return services;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Orleans.Webhooks.WebApi.Providers;
+using Orleans.Webhooks.WebApi.Signatures;
+
+namespace Orleans.Webhooks.WebApi.Management;
+
+/// <summary>With <c>Webhooks:ManagementApiKey</c> set, callers must send it in <c>X-Api-Key</c>; without it, only loopback callers get in.</summary>
+public sealed class ManagementAccessFilter(IOptionsMonitor<WebhooksOptions> options) : IEndpointFilter
+{
+    public const string HeaderName = "X-Api-Key";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var key = options.CurrentValue.ManagementApiKey;
+        if (!string.IsNullOrEmpty(key))
+        {
+            if (!SignatureCompare.TextEquals(key, http.Request.Headers[HeaderName].ToString()))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid {HeaderName} header is required.");
+            }
+        }
+        else if (!IsLoopback(http))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Without a configured API key the management API answers loopback callers only.");
+        }
+        return await next(context);
+    }
+
+    public static bool IsLoopback(HttpContext http) =>
+        http.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote);
+}

@@ -1,0 +1,59 @@
+using Orleans.Webhooks.WebApi.Providers;
+
+namespace Orleans.Webhooks.WebApi.Signatures;
+
+/// <summary>
+/// The configurable generic scheme: HMAC-SHA256 of the raw body in the provider's <c>Header</c>, hex or base64, after an
+/// optional <c>Prefix</c> such as "sha256=".
+/// </summary>
+public sealed class HmacSignatureVerifier : ISignatureVerifier
+{
+    public ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Verify(request));
+
+    public static SignatureResult Verify(WebhookRequest request)
+    {
+        var options = request.Options;
+        var signature = request.Header(options.Header)?.Trim();
+        if (string.IsNullOrEmpty(signature))
+        {
+            return SignatureResult.MissingSignature;
+        }
+        if (!string.IsNullOrEmpty(options.Prefix))
+        {
+            if (!signature.StartsWith(options.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return SignatureResult.Mismatch;
+            }
+            signature = signature[options.Prefix.Length..];
+        }
+        else if (signature.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase))
+        {
+            signature = signature["sha256=".Length..]; // the common GitHub-style spelling, accepted when no prefix is configured
+        }
+        var base64 = IsBase64(options);
+        foreach (var secret in options.Secrets)
+        {
+            var expected = SignatureCompare.HmacSha256(secret, request.Body.Span);
+            if (base64 ? SignatureCompare.Base64Equals(expected, signature) : SignatureCompare.HexEquals(expected, signature))
+            {
+                return SignatureResult.Valid;
+            }
+        }
+        return SignatureResult.Mismatch;
+    }
+
+    private static bool IsBase64(ProviderOptions options) => string.Equals(options.Encoding, "base64", StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<string> ValidateOptions(ProviderOptions options)
+    {
+        if (options.Encoding is not ("hex" or "base64"))
+        {
+            yield return "Encoding must be 'hex' or 'base64'";
+        }
+        if (string.IsNullOrWhiteSpace(options.Header))
+        {
+            yield return "Header must name the signature header";
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using Orleans.Webhooks.WebApi.Providers;
+
+namespace Orleans.Webhooks.WebApi.Signatures;
+
+/// <summary>Checks one scheme's signature over the raw body with any of the provider's secrets, in constant time.</summary>
+public interface ISignatureVerifier
+{
+    ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Problems with a provider's settings for this scheme (checked at start), naming keys, never secret values.</summary>
+    IEnumerable<string> ValidateOptions(ProviderOptions options) => [];
+}
