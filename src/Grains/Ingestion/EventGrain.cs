@@ -10,20 +10,25 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 /// <summary>
 /// One activation per provider event. It does not read anything on activation: the insert itself tells a new event
 /// from a duplicate (the table's unique key decides, even across two activations). Once the event is stored and
-/// handed to the stream, the activation is let go: everything needed later is in PostgreSQL.
+/// handed to the stream, the activation is let go: everything needed later is in PostgreSQL. Deliveries queued behind
+/// the first one move to a fresh activation, which learns from its first insert that the event exists and then counts
+/// the rest as duplicates without touching the unique key again; it lives only briefly (retries come in bursts).
 /// </summary>
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed partial class EventGrain(
     EventStore store,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<EventGrain> logger) : Grain, IEventGrain
 {
+    private bool _known;
+
     public async Task<AcceptOutcome> AcceptAsync(IncomingEvent incoming)
     {
-        // Done after this call either way; a later delivery activates afresh and meets the unique key.
-        DeactivateOnIdle();
-        if (await store.InsertAsync(incoming))
+        if (!_known && await store.InsertAsync(incoming))
         {
+            _known = true;
+            DeactivateOnIdle();
             LogAccepted(logger, incoming.Provider, incoming.ExternalId, incoming.Type);
             await PublishAsync(new WebhookEvent
             {
@@ -36,6 +41,7 @@ internal sealed partial class EventGrain(
             return AcceptOutcome.Accepted;
         }
 
+        _known = true;
         await store.CountDuplicateAsync(incoming.Provider, incoming.ExternalId);
         LogDuplicate(logger, incoming.Provider, incoming.ExternalId);
         return AcceptOutcome.Duplicate;
@@ -44,7 +50,6 @@ internal sealed partial class EventGrain(
     public async Task<bool> ReplayAsync(string? type)
     {
         var (provider, externalId) = EventKey.Parse(this.GetPrimaryKeyString());
-        DeactivateOnIdle();
         var reopened = await store.ReopenAsync(provider, externalId, type, time.GetUtcNow());
         if (reopened is null)
         {

@@ -23,6 +23,14 @@ public static class WebhookIngestionExtensions
         services.AddSingleton<ProviderRegistry>();
 
         services.AddWebhookScheme<HmacSignatureVerifier, HmacEventNormaliser>(SchemeNames.Hmac);
+        services.AddWebhookScheme<StripeSignatureVerifier, StripeEventNormaliser>(SchemeNames.Stripe);
+        services.AddWebhookScheme<GitHubSignatureVerifier, GitHubEventNormaliser>(SchemeNames.GitHub, GitHubMaxBodyBytes);
+        services.AddWebhookScheme<ShopifySignatureVerifier, ShopifyEventNormaliser>(SchemeNames.Shopify);
+        services.AddWebhookScheme<StandardWebhooksSignatureVerifier, StandardWebhooksEventNormaliser>(SchemeNames.StandardWebhooks);
+        services.AddWebhookScheme<PayPalSignatureVerifier, PayPalEventNormaliser>(SchemeNames.PayPal);
+        services.AddWebhookScheme<MailchimpSignatureVerifier, MailchimpEventNormaliser>(SchemeNames.Mailchimp);
+        services.AddHttpClient(PayPalCertificateSource.HttpClientName);
+        services.AddSingleton<PayPalCertificateSource>();
 
         services.AddRateLimiter(limiter =>
         {

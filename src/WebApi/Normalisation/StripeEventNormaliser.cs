@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.WebApi.Signatures;
+
+namespace Orleans.Webhooks.WebApi.Normalisation;
+
+/// <summary>
+/// A Stripe Event: <c>{"id":"evt_...","type":"payment_intent.succeeded","created":&lt;unix&gt;,"data":{"object":{...}}}</c>.
+/// The details are read by the kind of <c>data.object</c> (its <c>object</c> field), so a mapping added for another
+/// event type about the same object gets the same details. Amounts are in minor units of <c>data.object.currency</c>.
+/// </summary>
+public sealed class StripeEventNormaliser : IEventNormaliser
+{
+    public IReadOnlyDictionary<string, string> DefaultEventTypes { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["payment_intent.succeeded"] = EventTypes.PaymentCompleted,
+        ["payment_intent.payment_failed"] = EventTypes.PaymentFailed,
+        ["checkout.session.completed"] = EventTypes.OrderCreated,
+        ["customer.created"] = EventTypes.CustomerUpdated,
+        ["customer.updated"] = EventTypes.CustomerUpdated,
+        ["charge.refunded"] = EventTypes.RefundProcessed,
+    };
+
+    public bool CanRead(string? mediaType) => MediaTypes.IsJsonOrUnspecified(mediaType);
+
+    public NormaliseResult Normalise(WebhookRequest request, IEventTypeMap types)
+    {
+        if (Json.ParseObject(request.Body) is not { } body)
+        {
+            return NormaliseResult.Invalid("The body is not a JSON object.");
+        }
+        if (body.String("id") is not { Length: > 0 } id)
+        {
+            return NormaliseResult.Invalid("The event has no 'id'.");
+        }
+        var providerType = body.String("type");
+        var type = types.Map(providerType);
+        var details = body.At("data", "object") is { } obj ? Details(obj, providerType, type) : EventDetails.Empty;
+        return new NormalisedEvent(id, providerType, type, details with { OccurredAt = body.Time("created") });
+    }
+
+    private static EventDetails Details(JsonElement obj, string? providerType, string? type)
+    {
+        var currency = obj.String("currency");
+        var customer = obj.String("customer") ?? obj.String("customer", "id"); // an id, or an expanded object
+        switch (obj.String("object"))
+        {
+            case "payment_intent":
+                return new EventDetails
+                {
+                    ObjectId = obj.String("id"),
+                    Amount = obj.MinorUnits(currency, "amount_received") is > 0 and var received ? received : obj.MinorUnits(currency, "amount"),
+                    Currency = currency,
+                    CustomerId = customer,
+                    OrderId = obj.String("metadata", "order_id"),
+                };
+            case "charge" when type == EventTypes.RefundProcessed || providerType?.StartsWith("charge.refund", StringComparison.Ordinal) == true:
+                // amount_refunded is the running total over every refund of the charge, not this refund's increment.
+                return new EventDetails
+                {
+                    ObjectId = obj.String("id"),
+                    PaymentId = obj.String("payment_intent") ?? obj.String("id"),
+                    Amount = obj.MinorUnits(currency, "amount_refunded"),
+                    AmountIsTotal = true,
+                    PaymentAmount = obj.MinorUnits(currency, "amount"),
+                    Currency = currency,
+                    CustomerId = customer,
+                };
+            case "charge":
+                return new EventDetails
+                {
+                    ObjectId = obj.String("payment_intent") ?? obj.String("id"),
+                    Amount = obj.MinorUnits(currency, "amount"),
+                    Currency = currency,
+                    CustomerId = customer,
+                    OrderId = obj.String("metadata", "order_id"),
+                };
+            case "refund":
+                return new EventDetails
+                {
+                    ObjectId = obj.String("id"),
+                    PaymentId = obj.String("payment_intent") ?? obj.String("charge"),
+                    Amount = obj.MinorUnits(currency, "amount"),
+                    Currency = currency,
+                };
+            case "checkout.session":
+                return new EventDetails
+                {
+                    ObjectId = obj.String("id"),
+                    Amount = obj.MinorUnits(currency, "amount_total"),
+                    Currency = currency,
+                    CustomerId = customer,
+                };
+            case "customer":
+                return new EventDetails
+                {
+                    ObjectId = obj.String("id"),
+                    Email = obj.String("email"),
+                    Name = obj.String("name"),
+                };
+            default:
+                return new EventDetails
+                {
+                    ObjectId = obj.String("id"),
+                    Amount = obj.MinorUnits(currency, "amount"),
+                    Currency = currency,
+                    CustomerId = customer,
+                };
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Orleans.Webhooks.WebApi.Providers;
+
+namespace Orleans.Webhooks.WebApi.Signatures;
+
+/// <summary>
+/// GitHub: <c>X-Hub-Signature-256: sha256=&lt;hex&gt;</c>, HMAC-SHA256 of the raw body, whether the body is JSON or a
+/// form with a <c>payload=</c> field. The legacy SHA-1 <c>X-Hub-Signature</c> is not accepted.
+/// </summary>
+public sealed class GitHubSignatureVerifier : ISignatureVerifier
+{
+    public const string Header = "X-Hub-Signature-256";
+    private const string Prefix = "sha256=";
+
+    public ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Verify(request));
+
+    public static SignatureResult Verify(WebhookRequest request)
+    {
+        var signature = request.Header(Header)?.Trim();
+        if (string.IsNullOrEmpty(signature))
+        {
+            return SignatureResult.MissingSignature;
+        }
+        if (!signature.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return SignatureResult.Mismatch;
+        }
+        var hex = signature[Prefix.Length..];
+        foreach (var secret in request.Options.Secrets)
+        {
+            if (SignatureCompare.HexEquals(SignatureCompare.HmacSha256(secret, request.Body.Span), hex))
+            {
+                return SignatureResult.Valid;
+            }
+        }
+        return SignatureResult.Mismatch;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Orleans.Webhooks.WebApi.Providers;
+
+namespace Orleans.Webhooks.WebApi.Signatures;
+
+/// <summary>
+/// The certificate PayPal signed a delivery with: the provider's <c>CertificatePath</c> (PEM) when set, else the
+/// <c>PAYPAL-CERT-URL</c> of the delivery, downloaded only over https from PayPal's own API hosts and cached by URL.
+/// A URL anywhere else is refused without a request, so a forged delivery cannot bring its own certificate.
+/// </summary>
+public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClients, ILogger<PayPalCertificateSource> logger)
+{
+    public const string HttpClientName = "paypal-certificates";
+    private const int MaxCachedUrls = 64;
+    private const int MaxCertificateBytes = 64 * 1024;
+
+    private static readonly HashSet<string> TrustedHosts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "api.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api-m.sandbox.paypal.com",
+    };
+
+    private readonly ConcurrentDictionary<string, X509Certificate2> _byUrl = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTime Written, X509Certificate2 Certificate)> _byPath = new(StringComparer.Ordinal);
+
+    /// <summary>https, default port, no user info, and one of PayPal's API hosts.</summary>
+    public static bool IsTrustedUrl(string? url, out Uri uri)
+    {
+        uri = null!;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+            || parsed.Scheme != Uri.UriSchemeHttps
+            || !parsed.IsDefaultPort
+            || parsed.UserInfo.Length > 0
+            || !TrustedHosts.Contains(parsed.IdnHost))
+        {
+            return false;
+        }
+        uri = parsed;
+        return true;
+    }
+
+    /// <summary>The certificate, or null when it cannot be had (untrusted URL, download or parse failure).</summary>
+    public async ValueTask<X509Certificate2?> GetAsync(ProviderOptions options, string? certificateUrl, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(options.CertificatePath))
+        {
+            return FromFile(options.CertificatePath);
+        }
+        if (!IsTrustedUrl(certificateUrl, out var uri))
+        {
+            LogUntrustedUrl(logger);
+            return null;
+        }
+        if (_byUrl.TryGetValue(uri.AbsoluteUri, out var cached))
+        {
+            return cached;
+        }
+        try
+        {
+            using var http = httpClients.CreateClient(HttpClientName);
+            http.Timeout = TimeSpan.FromSeconds(10);
+            http.MaxResponseContentBufferSize = MaxCertificateBytes;
+            var pem = await http.GetStringAsync(uri, cancellationToken);
+            var certificate = FromPem(pem);
+            if (_byUrl.Count >= MaxCachedUrls)
+            {
+                _byUrl.Clear(); // PayPal rotates rarely; this only bounds what many distinct PayPal URLs could pile up
+            }
+            return _byUrl.GetOrAdd(uri.AbsoluteUri, certificate);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or CryptographicException && !cancellationToken.IsCancellationRequested)
+        {
+            LogDownloadFailed(logger, ex, uri.Host);
+            return null;
+        }
+    }
+
+    private X509Certificate2? FromFile(string path)
+    {
+        try
+        {
+            var written = File.GetLastWriteTimeUtc(path);
+            if (_byPath.TryGetValue(path, out var cached) && cached.Written == written)
+            {
+                return cached.Certificate;
+            }
+            var certificate = FromPem(File.ReadAllText(path));
+            _byPath[path] = (written, certificate);
+            return certificate;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            LogFileFailed(logger, ex);
+            return null;
+        }
+    }
+
+    /// <summary>The first certificate of a PEM file (PayPal serves the signing certificate followed by its chain).</summary>
+    public static X509Certificate2 FromPem(string pem)
+    {
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPem(pem);
+        return certificates.Count > 0 ? certificates[0] : throw new CryptographicException("No certificate in the PEM text.");
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Refused a PayPal certificate URL that is not https on a PayPal API host")]
+    private static partial void LogUntrustedUrl(ILogger logger);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Could not download the PayPal certificate from {Host}")]
+    private static partial void LogDownloadFailed(ILogger logger, Exception exception, string host);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Could not read the PayPal CertificatePath file")]
+    private static partial void LogFileFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,27 @@
+namespace Orleans.Webhooks.WebApi.Signatures;
+
+/// <summary>Shopify: <c>X-Shopify-Hmac-Sha256: &lt;base64&gt;</c>, HMAC-SHA256 of the raw body with the app's client secret.</summary>
+public sealed class ShopifySignatureVerifier : ISignatureVerifier
+{
+    public const string Header = "X-Shopify-Hmac-Sha256";
+
+    public ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Verify(request));
+
+    public static SignatureResult Verify(WebhookRequest request)
+    {
+        var signature = request.Header(Header)?.Trim();
+        if (string.IsNullOrEmpty(signature))
+        {
+            return SignatureResult.MissingSignature;
+        }
+        foreach (var secret in request.Options.Secrets)
+        {
+            if (SignatureCompare.Base64Equals(SignatureCompare.HmacSha256(secret, request.Body.Span), signature))
+            {
+                return SignatureResult.Valid;
+            }
+        }
+        return SignatureResult.Mismatch;
+    }
+}

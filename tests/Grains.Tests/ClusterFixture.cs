@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Silo;
+using Orleans.Webhooks.Testing;
+
+namespace Orleans.Webhooks.Grains.Tests;
+
+/// <summary>A two-silo Orleans test cluster with our real storage, streams and grains on a PostgreSQL database of its own.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int MaxAttempts = 4;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateAsync("webhooks_test_grains");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Webhooks:Processing:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Webhooks:Processing:InitialBackoff"] = "00:00:00.050",
+            ["Webhooks:Processing:RecoverAfter"] = "00:00:03",
+            ["Webhooks:Processing:SweepInterval"] = "00:00:00.500",
+        }).Build();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<IEventDispatcher>(services => new FaultInjectingDispatcher(new EventDispatcher(services.GetRequiredService<IGrainFactory>())));
+            silo.AddWebhooksSiloServices(configuration, ConnectionString);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Routing;
+
+namespace Orleans.Webhooks.Grains.Tests;
+
+/// <summary>Wraps the real dispatcher and makes chosen events fail, to exercise retries, failure and replay.</summary>
+public sealed class FaultInjectingDispatcher(IEventDispatcher inner) : IEventDispatcher
+{
+    private static readonly ConcurrentDictionary<string, int> RemainingFailures = new();
+
+    public static void FailTimes(string eventKey, int times) => RemainingFailures[eventKey] = times;
+
+    public static void FailAlways(string eventKey) => RemainingFailures[eventKey] = int.MaxValue;
+
+    public static void Fix(string eventKey) => RemainingFailures.TryRemove(eventKey, out _);
+
+    public Task<DispatchResult> DispatchAsync(WebhookEvent evt)
+    {
+        while (RemainingFailures.TryGetValue(evt.Key, out var remaining) && remaining > 0)
+        {
+            if (RemainingFailures.TryUpdate(evt.Key, remaining == int.MaxValue ? remaining : remaining - 1, remaining))
+            {
+                throw new InvalidOperationException("ERP unavailable (injected)");
+            }
+        }
+        return inner.DispatchAsync(evt);
+    }
+}

@@ -1,0 +1,100 @@
+using Orleans.Webhooks.Grains.Interfaces.Domain;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Testing;
+
+namespace Orleans.Webhooks.Grains.Tests.Ingestion;
+
+[Collection(ClusterCollection.Name)]
+public sealed class EventGrainTests(ClusterFixture fixture)
+{
+    private IEventQueryGrain Query => fixture.Client.GetGrain<IEventQueryGrain>(0);
+
+    [Fact]
+    public async Task EventGrain_FirstDelivery_StoredThenLaterDeliveriesAreDuplicates()
+    {
+        var incoming = Events.Incoming(Events.NewId("evt"), EventTypes.PaymentCompleted, new EventDetails { ObjectId = Events.NewId("pay"), Amount = 10m, Currency = "usd" });
+        var grain = fixture.Client.GetGrain<IEventGrain>(incoming.Key);
+
+        Assert.Equal(AcceptOutcome.Accepted, await grain.AcceptAsync(incoming));
+        Assert.Equal(AcceptOutcome.Duplicate, await grain.AcceptAsync(incoming));
+
+        var rows = await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM webhook_events WHERE provider = @p AND external_id = @x", ("p", incoming.Provider), ("x", incoming.ExternalId));
+        Assert.Equal(1, rows);
+        var payload = await TestDatabase.ScalarAsync<byte[]>(fixture.ConnectionString,
+            "SELECT payload FROM webhook_events WHERE provider = @p AND external_id = @x", ("p", incoming.Provider), ("x", incoming.ExternalId));
+        Assert.Equal(incoming.Payload, payload);
+        var view = await Query.GetAsync(incoming.Provider, incoming.ExternalId);
+        Assert.NotNull(view);
+        Assert.Equal(2, view.Deliveries);
+        Assert.Equal(EventTypes.PaymentCompleted, view.Type);
+    }
+
+    [Fact]
+    public async Task EventGrain_TwentyConcurrentDeliveries_OneAcceptedNineteenDuplicatesOnePayment()
+    {
+        var paymentId = Events.NewId("pay");
+        var incoming = Events.Incoming(Events.NewId("evt"), EventTypes.PaymentCompleted, new EventDetails { ObjectId = paymentId, Amount = 12.34m, Currency = "usd" });
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => fixture.Client.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming)));
+
+        Assert.Equal(1, outcomes.Count(o => o == AcceptOutcome.Accepted));
+        Assert.Equal(19, outcomes.Count(o => o == AcceptOutcome.Duplicate));
+        var view = await Eventually.MatchesAsync(() => Query.GetAsync(incoming.Provider, incoming.ExternalId), v => v?.State == EventStates.Processed);
+        Assert.Equal(20, view!.Deliveries);
+        var payment = await fixture.Client.GetGrain<IPaymentGrain>($"test:{paymentId}").GetAsync();
+        Assert.Equal(12.34m, payment!.Amount);
+        Assert.Equal("completed", payment.Status);
+    }
+
+    [Fact]
+    public async Task EventGrain_UnmappedType_EndsIgnored()
+    {
+        var incoming = Events.Incoming(Events.NewId("evt"), null, EventDetails.Empty) with { ProviderType = "invoice.paid" };
+
+        await fixture.Client.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming);
+
+        var view = await Eventually.MatchesAsync(() => Query.GetAsync(incoming.Provider, incoming.ExternalId), v => v?.State != EventStates.Received);
+        Assert.Equal(EventStates.Ignored, view!.State);
+        Assert.Equal("invoice.paid", view.ProviderType);
+    }
+
+    [Fact]
+    public async Task EventGrain_ReplayOfUnknownEvent_ReturnsFalse() =>
+        Assert.False(await fixture.Client.GetGrain<IEventGrain>($"test:{Events.NewId("never")}").ReplayAsync(null));
+
+    [Fact]
+    public async Task EventGrain_IgnoredEventReplayedWithNewMapping_IsProcessed()
+    {
+        var paymentId = Events.NewId("pay");
+        var incoming = Events.Incoming(Events.NewId("evt"), null, new EventDetails { ObjectId = paymentId, Amount = 5m, Currency = "eur" }) with { ProviderType = "charge.succeeded" };
+        var grain = fixture.Client.GetGrain<IEventGrain>(incoming.Key);
+        await grain.AcceptAsync(incoming);
+        await Eventually.MatchesAsync(() => Query.GetAsync(incoming.Provider, incoming.ExternalId), v => v?.State == EventStates.Ignored);
+
+        Assert.True(await grain.ReplayAsync(EventTypes.PaymentCompleted));
+
+        var view = await Eventually.MatchesAsync(() => Query.GetAsync(incoming.Provider, incoming.ExternalId), v => v?.State == EventStates.Processed);
+        Assert.Equal(EventTypes.PaymentCompleted, view!.Type);
+        Assert.Equal(5m, (await fixture.Client.GetGrain<IPaymentGrain>($"test:{paymentId}").GetAsync())!.Amount);
+    }
+
+    [Fact]
+    public async Task EventQuery_ListByState_NewestFirstWithinLimit()
+    {
+        var provider = Events.NewId("p").Replace("_", "", StringComparison.Ordinal);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var incoming = Events.Incoming(Events.NewId("evt"), null, EventDetails.Empty, provider) with { ReceivedAt = Events.T0.AddMinutes(i) };
+            ids.Add(incoming.ExternalId);
+            await fixture.Client.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming);
+        }
+        await Eventually.MatchesAsync(() => Query.ListAsync(EventStates.Ignored, provider, 10), list => list.Count == 3);
+
+        var listed = await Query.ListAsync(EventStates.Ignored, provider, 2);
+
+        Assert.Equal([ids[2], ids[1]], listed.Select(e => e.ExternalId));
+        Assert.Empty(await Query.ListAsync(EventStates.Failed, provider, 10));
+    }
+}

@@ -1,0 +1,87 @@
+using Npgsql;
+
+namespace Orleans.Webhooks.Testing;
+
+/// <summary>
+/// A PostgreSQL database of the tests' own (never the one run.sh serves), created fresh with our schema from deploy/sql.
+/// No PostgreSQL means the test fails, not skips.
+/// </summary>
+public static class TestDatabase
+{
+    /// <summary>Server-level connection (database "postgres") of a role allowed to create databases; test.sh sets it.</summary>
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable("WEBHOOKS_TEST_CONNECTION")
+        ?? "Host=127.0.0.1;Port=5432;Username=webhooks;Password=webhooks;Database=postgres";
+
+    public static async Task<string> CreateAsync(string name)
+    {
+        if (!name.StartsWith("webhooks_test_", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("Test databases are named webhooks_test_*.", nameof(name));
+        }
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            try
+            {
+                await admin.OpenAsync();
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException(
+                    "These tests need PostgreSQL (run deploy/local/test.sh, which installs and starts it). " +
+                    $"Could not connect with WEBHOOKS_TEST_CONNECTION: {ex.Message}", ex);
+            }
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot, "deploy", "sql"), "*.sql").Order(StringComparer.Ordinal))
+        {
+            await using var apply = new NpgsqlCommand(await File.ReadAllTextAsync(file), connection);
+            await apply.ExecuteNonQueryAsync();
+        }
+        return connectionString;
+    }
+
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (parameterName, value) in parameters)
+        {
+            command.Parameters.AddWithValue(parameterName, value);
+        }
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static async Task ExecuteAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (parameterName, value) in parameters)
+        {
+            command.Parameters.AddWithValue(parameterName, value);
+        }
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orleans.Webhooks.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Orleans.Webhooks.sln not found above " + AppContext.BaseDirectory);
+    }
+}
