@@ -24,7 +24,7 @@ public sealed class StandardWebhooksSignatureVerifierTests
     private static string Sign(string secret, string id, long timestamp, byte[] body)
     {
         Assert.True(StandardWebhooksSignatureVerifier.TryParseSecret(secret, out var key));
-        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, [.. Utf8($"{id}.{timestamp}."), .. body]));
+        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, (byte[])[.. Utf8($"{id}.{timestamp}."), .. body]));
     }
 
     private static WebhookRequest Request(

@@ -15,7 +15,7 @@ public sealed class StripeSignatureVerifierTests
 
     /// <summary>What Stripe's libraries compute: hex HMAC-SHA256 of "{t}.{body}" keyed with the whole secret string.</summary>
     private static string V1(string secret, long timestamp, byte[] body) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Utf8(secret), [.. Utf8($"{timestamp}."), .. body]));
+        Convert.ToHexStringLower(HMACSHA256.HashData(Utf8(secret), (byte[])[.. Utf8($"{timestamp}."), .. body]));
 
     private static WebhookRequest Request(string? header, byte[]? body = null, params string[] secrets) =>
         Create(new ProviderOptions { Secrets = secrets.Length == 0 ? [Secret] : [.. secrets] }, body ?? Body,

@@ -1,0 +1,128 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Orleans.Webhooks.Testing;
+
+namespace Orleans.Webhooks.EndToEnd.Tests;
+
+/// <summary>
+/// One cluster of the real programs (silos plus a web API) on a database and ports of its own, configured only through
+/// environment variables as an operator would.
+/// </summary>
+public sealed class Service : IAsyncDisposable
+{
+    public const string HmacSecret = "e2e-hmac-secret";
+
+    private readonly Dictionary<string, string> _environment;
+    private readonly int _basePort;
+    private readonly List<ServiceProcess?> _silos = [];
+    private ServiceProcess? _api;
+
+    private Service(string connectionString, int basePort, IReadOnlyDictionary<string, string> extra)
+    {
+        ConnectionString = connectionString;
+        _basePort = basePort;
+        BaseAddress = new Uri($"http://127.0.0.1:{basePort}");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        _environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Webhooks"] = connectionString,
+            ["Orleans__ClusterId"] = $"e2e-{basePort}",
+            ["Orleans__ServiceId"] = $"e2e-{basePort}",
+            ["Webhooks__Providers__hmac__Secrets__0"] = "retired-secret",
+            ["Webhooks__Providers__hmac__Secrets__1"] = HmacSecret,
+            ["Webhooks__Processing__RecoverAfter"] = "00:00:03",
+            ["Webhooks__Processing__SweepInterval"] = "00:00:00.500",
+            ["Webhooks__RateLimit__PermitsPerSecond"] = "0",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in extra)
+        {
+            _environment[key] = value;
+        }
+    }
+
+    public string ConnectionString { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Starts <paramref name="silos"/> silos and the web API, and waits until /health/ready answers 200.</summary>
+    public static async Task<Service> StartAsync(string database, int basePort, int silos = 1, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var service = new Service(await TestDatabase.CreateAsync(database), basePort, environment ?? new Dictionary<string, string>());
+        for (var i = 0; i < silos; i++)
+        {
+            service._silos.Add(null);
+            service.StartSilo(i);
+        }
+        service.StartApi();
+        await service.WaitUntilReadyAsync();
+        return service;
+    }
+
+    public void StartSilo(int index, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var environment = new Dictionary<string, string>(_environment)
+        {
+            ["Orleans__SiloPort"] = (_basePort + 100 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = (_basePort + 200 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        _silos[index] = ServiceProcess.Start("Silo", environment);
+    }
+
+    private void StartApi() =>
+        _api = ServiceProcess.Start("WebApi", new Dictionary<string, string>(_environment) { ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/') });
+
+    public ServiceProcess Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
+
+    public async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_api!.HasExited || _silos.Any(s => s is { HasExited: true }))
+            {
+                throw new InvalidOperationException("A process exited during start-up:\n" + Logs);
+            }
+            try
+            {
+                using var response = await Http.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("The service did not become ready within 60 s:\n" + Logs);
+    }
+
+    public string Logs => string.Join("\n---\n", _silos.Where(s => s is not null).Select(s => s!.Output).Append(_api?.Output ?? ""));
+
+    public async Task<JsonElement?> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+        foreach (var silo in _silos.Where(s => s is not null))
+        {
+            await silo!.DisposeAsync();
+        }
+    }
+}
