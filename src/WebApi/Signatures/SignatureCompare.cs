@@ -36,9 +36,14 @@ public static class SignatureCompare
             && CryptographicOperations.FixedTimeEquals(expected, given[..written]);
     }
 
-    /// <summary>Constant-time compare of two strings as UTF-8 bytes (for secrets carried in a URL).</summary>
+    /// <summary>
+    /// Constant-time compare of two strings (secrets carried in a URL, API keys, passwords). Both sides are hashed first
+    /// so that the time taken does not even reveal the secret's length.
+    /// </summary>
     public static bool TextEquals(string expected, string? given) =>
-        given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(given));
+        given is not null && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(expected)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)));
 
     /// <summary>True when a signed unix timestamp is within the tolerance window, in both directions.</summary>
     public static bool WithinTolerance(string? unixSeconds, TimeProvider time, int toleranceSeconds) =>
