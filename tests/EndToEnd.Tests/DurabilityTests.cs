@@ -13,7 +13,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task SiloRestart_EventAndPaymentSurvive_AndWhileDownDeliveriesGet503()
     {
-        await using var service = await Service.StartAsync("webhooks_test_restart", 5511);
+        await using var service = await Service.StartAsync("webhooks_test_restart", 5450);
         var (eventId, paymentId) = (NewId("evt"), NewId("pay"));
         using (var accepted = await service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent(eventId, "payment.completed", paymentId, 4200, "usd"))))
         {
@@ -48,7 +48,7 @@ public sealed class DurabilityTests
     public async Task SiloKilledBeforeProcessing_AfterRestartEveryAcceptedEventIsProcessed()
     {
         // The first silo only ingests, so that every accepted event is still unprocessed when it is killed.
-        await using var service = await Service.StartAsync("webhooks_test_kill", 5611, environment: new Dictionary<string, string>
+        await using var service = await Service.StartAsync("webhooks_test_kill", 5500, environment: new Dictionary<string, string>
         {
             ["Webhooks__Processing__Enabled"] = "false",
         });
@@ -80,7 +80,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task TwoSilos_OneKilled_EventsAcceptedAndProcessedByTheOther()
     {
-        await using var service = await Service.StartAsync("webhooks_test_cluster", 5711, silos: 2);
+        await using var service = await Service.StartAsync("webhooks_test_cluster", 5550, silos: 2);
         await service.Silo(1).KillAsync();
 
         var ids = Enumerable.Range(0, 20).Select(_ => NewId("evt")).ToArray();
@@ -97,7 +97,7 @@ public sealed class DurabilityTests
         await Eventually.MatchesAsync(
             () => TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(*) FROM webhook_events WHERE state = 'processed'"),
             processed => processed == ids.Length, TimeSpan.FromSeconds(60));
-        var silos = await TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(DISTINCT port) FROM orleans_membership WHERE deployment_id = @c", ("c", "e2e-5711"));
+        var silos = await TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(DISTINCT port) FROM orleans_membership WHERE deployment_id = @c", ("c", "e2e-5550"));
         Assert.Equal(2, silos);
     }
 }

@@ -6,7 +6,8 @@ namespace Orleans.Webhooks.EndToEnd.Tests;
 
 /// <summary>
 /// One cluster of the real programs (silos plus a web API) on a database and ports of its own, configured only through
-/// environment variables as an operator would.
+/// environment variables as an operator would. Ports: the web API on basePort, silo i on basePort+10+i, its gateway on
+/// basePort+20+i; give each Service a basePort 50 apart.
 /// </summary>
 public sealed class Service : IAsyncDisposable
 {
@@ -65,8 +66,8 @@ public sealed class Service : IAsyncDisposable
     {
         var environment = new Dictionary<string, string>(_environment)
         {
-            ["Orleans__SiloPort"] = (_basePort + 100 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = (_basePort + 200 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__SiloPort"] = (_basePort + 10 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = (_basePort + 20 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {

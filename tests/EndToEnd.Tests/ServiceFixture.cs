@@ -5,7 +5,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 {
     public Service Service { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Service = await Service.StartAsync("webhooks_test_e2e", 5411);
+    public async Task InitializeAsync() => Service = await Service.StartAsync("webhooks_test_e2e", 5400);
 
     public async Task DisposeAsync()
     {
