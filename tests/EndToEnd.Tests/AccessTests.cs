@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Orleans.Webhooks.EndToEnd.Tests;
+
+/// <summary>With a management API key and a dashboard password configured, both are required.</summary>
+public sealed class AccessTests
+{
+    private const string ApiKey = "e2e-management-key";
+    private const string DashboardPassword = "e2e-dashboard-password";
+
+    [Fact]
+    public async Task ConfiguredKeyAndPassword_AreRequired()
+    {
+        await using var service = await Service.StartAsync("webhooks_test_access", 5650, environment: new Dictionary<string, string>
+        {
+            ["Webhooks__ManagementApiKey"] = ApiKey,
+            ["Dashboard__Password"] = DashboardPassword,
+        });
+
+        using (var withoutKey = await service.Http.GetAsync("/api/events?state=failed"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
+        }
+        using (var wrongKey = new HttpRequestMessage(HttpMethod.Get, "/api/events?state=failed"))
+        {
+            wrongKey.Headers.Add("X-Api-Key", "guess");
+            using var response = await service.Http.SendAsync(wrongKey);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        using (var rightKey = new HttpRequestMessage(HttpMethod.Get, "/api/events?state=failed"))
+        {
+            rightKey.Headers.Add("X-Api-Key", ApiKey);
+            using var response = await service.Http.SendAsync(rightKey);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var anonymous = await service.Http.GetAsync("/dashboard/"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Contains("Basic", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+        using (var login = new HttpRequestMessage(HttpMethod.Get, "/dashboard/"))
+        {
+            login.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{DashboardPassword}")));
+            using var response = await service.Http.SendAsync(login);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Receiving webhooks needs neither: providers authenticate by signature.
+        using var delivery = await service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent($"evt_{Guid.NewGuid():N}", "payment.completed", "pay_access")));
+        Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
+    }
+}
