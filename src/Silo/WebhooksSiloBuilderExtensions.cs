@@ -21,6 +21,7 @@ public static class WebhooksSiloBuilderExtensions
     {
         var configuration = builder.Configuration;
         var connectionString = configuration.WebhooksConnectionString();
+        var providersConnectionString = ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.OrleansProviders);
         var options = configuration.OrleansSettings();
         builder.UseOrleans(silo =>
         {
@@ -33,12 +34,12 @@ public static class WebhooksSiloBuilderExtensions
             silo.UseAdoNetClustering(clustering =>
             {
                 clustering.Invariant = Invariant;
-                clustering.ConnectionString = connectionString;
+                clustering.ConnectionString = providersConnectionString;
             });
             silo.UseAdoNetReminderService(reminders =>
             {
                 reminders.Invariant = Invariant;
-                reminders.ConnectionString = connectionString;
+                reminders.ConnectionString = providersConnectionString;
             });
             silo.AddWebhooksSiloServices(configuration, connectionString);
         });
@@ -51,14 +52,14 @@ public static class WebhooksSiloBuilderExtensions
         silo.AddAdoNetGrainStorage(StorageNames.Domain, storage =>
         {
             storage.Invariant = Invariant;
-            storage.ConnectionString = connectionString;
+            storage.ConnectionString = ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.OrleansProviders);
             storage.GrainStorageSerializer = new JsonGrainStorageSerializer();
         });
         // The stream carries only what is already committed in webhook_events; the recovery sweep covers what it drops.
         silo.AddMemoryStreams(EventStreams.ProviderName);
         silo.AddMemoryGrainStorage("PubSubStore");
         silo.AddDashboard();
-        silo.Services.AddWebhookGrains(configuration, connectionString);
+        silo.Services.AddWebhookGrains(configuration, ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.EventStore));
         return silo;
     }
 }

@@ -33,6 +33,10 @@ public sealed class ProcessingOptions
     [Range(1, 1024)]
     public int Partitions { get; set; } = 16;
 
+    /// <summary>Events of one partition being processed at once; bounds the database connections processing can take.</summary>
+    [Range(1, 1024)]
+    public int MaxInFlightPerPartition { get; set; } = 16;
+
     public StorageOptions Storage { get; set; } = new();
 
     public sealed class StorageOptions

@@ -25,8 +25,7 @@ internal sealed partial class RouterGrain(
     TimeProvider time,
     ILogger<RouterGrain> logger) : Grain, IRouterGrain, IAsyncObserver<WebhookEvent>, IStreamSubscriptionObserver
 {
-    private const int MaxInFlight = 64;
-    private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxInFlightPerPartition, options.Value.MaxInFlightPerPartition);
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<WebhookEvent>().ResumeAsync(this);

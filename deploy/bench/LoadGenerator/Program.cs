@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Orleans.Webhooks.LoadGenerator;
+
+// The benchmark's load generator: pre-built, correctly signed hmac deliveries, each with its own event id, sent over N
+// keep-alive connections. Default: warm-up, full load (closed loop) and half that rate (open loop). --count N: N events
+// back to back (memory boundedness runs). Progress goes to stderr; --results gets shell-readable KEY=value lines and
+// --ids the event id of every 200 accepted (the script checks each is stored).
+var options = Options.Parse(args);
+var secret = Encoding.UTF8.GetBytes(options.Secret);
+using var driver = new Driver(options.Url, options.Connections);
+var results = new List<string>();
+var blocks = new List<RequestBlock>();
+long nextSeq = 0;
+
+RequestBlock Build(int count)
+{
+    var block = RequestBlock.Build(options.Tag, nextSeq, count, secret);
+    nextSeq += count;
+    blocks.Add(block);
+    return block;
+}
+
+static long After(double seconds) => Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+
+void Report(string key, PhaseStats stats)
+{
+    Console.Error.WriteLine($"[load] {stats.Describe()}");
+    results.Add(string.Create(CultureInfo.InvariantCulture, $"{key}_RATE={stats.AcceptedPerSecond:F1}"));
+    results.Add(string.Create(CultureInfo.InvariantCulture, $"{key}_P50_MS={stats.P50Ms:F2}"));
+    results.Add(string.Create(CultureInfo.InvariantCulture, $"{key}_P99_MS={stats.P99Ms:F2}"));
+    results.Add($"{key}_ACCEPTED={stats.Accepted}");
+    results.Add($"{key}_OTHER={stats.OtherCount}");
+}
+
+if (options.Count is { } total)
+{
+    // Memory boundedness: total events in blocks; the next block is built while the current one is sent.
+    var start = Stopwatch.GetTimestamp();
+    var size = (int)Math.Min(options.Block, total);
+    var pending = Task.Run(() => Build(size));
+    long done = 0;
+    while (done < total)
+    {
+        var block = await pending;
+        done += block.Count;
+        if (done < total)
+        {
+            var nextSize = (int)Math.Min(options.Block, total - done);
+            pending = Task.Run(() => Build(nextSize));
+        }
+        var blockStart = Stopwatch.GetTimestamp();
+        await driver.RunClosedAsync(block, long.MaxValue);
+        var stats = PhaseStats.Of($"events {done - block.Count}..{done}", [block], blockStart, Stopwatch.GetTimestamp());
+        Console.Error.WriteLine($"[load] {Stopwatch.GetElapsedTime(start).TotalSeconds,6:F0} s  {stats.Describe()}");
+    }
+    Report("LONG", PhaseStats.Of("all", blocks, start, Stopwatch.GetTimestamp()));
+}
+else
+{
+    var warmup = Build(options.WarmupBlock);
+    var warmupStart = Stopwatch.GetTimestamp();
+    await driver.RunClosedAsync(warmup, After(options.WarmupSeconds));
+    var warm = PhaseStats.Of("warm-up", [warmup], warmupStart, Stopwatch.GetTimestamp());
+    Console.Error.WriteLine($"[load] {warm.Describe()}");
+
+    // Enough requests for twice the warm-up rate: steady state is faster than a cold start. Running out ends the phase early.
+    var full = Build((int)Math.Clamp(warm.AcceptedPerSecond * options.DurationSeconds * 2, 20_000, options.MaxBlock));
+    var fullStart = Stopwatch.GetTimestamp();
+    var fullEnd = After(options.DurationSeconds);
+    await driver.RunClosedAsync(full, fullEnd);
+    if (full.Taken >= full.Count)
+    {
+        fullEnd = Math.Min(fullEnd, full.CompletedAt.Max());
+        Console.Error.WriteLine($"[load] warning: the {full.Count} pre-built requests ran out before the end of the full-load phase");
+    }
+    var peak = PhaseStats.Of($"full load, {driver.Connections} connections", [full], fullStart, fullEnd);
+    Report("FULL", peak);
+
+    var rate = peak.AcceptedPerSecond / 2;
+    if (rate >= 1)
+    {
+        var half = Build((int)Math.Ceiling(rate * options.HalfSeconds));
+        var halfStart = Stopwatch.GetTimestamp();
+        await driver.RunOpenAsync(half, rate);
+        var halfStats = PhaseStats.Of(string.Create(CultureInfo.InvariantCulture, $"half rate ({rate:F0}/s offered)"), [half], halfStart, Stopwatch.GetTimestamp());
+        Report("HALF", halfStats);
+        results.Add(string.Create(CultureInfo.InvariantCulture, $"HALF_OFFERED={rate:F1}"));
+    }
+}
+
+results.Add($"LOAD_END_MS={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+var all = PhaseStats.Of("all phases", blocks, 0, long.MaxValue);
+results.Add($"TOTAL_SENT={all.Sent}");
+results.Add($"TOTAL_ACCEPTED={all.Accepted}");
+results.Add($"TOTAL_DUPLICATES={all.Duplicates}");
+results.Add($"TOTAL_OTHER={all.OtherCount}");
+results.Add($"TOTAL_OTHER_DETAIL='{all.FormatOther()}'");
+foreach (var (reason, count) in driver.Failures)
+{
+    Console.Error.WriteLine($"[load] no answer: {reason} x{count}");
+}
+
+if (options.IdsFile is { } idsFile)
+{
+    await using var ids = new StreamWriter(idsFile, false, new UTF8Encoding(false), 1 << 16);
+    foreach (var block in blocks)
+    {
+        for (var i = 0; i < block.Taken; i++)
+        {
+            if (block.Status[i] == Outcome.Accepted)
+            {
+                await ids.WriteLineAsync(block.EventId(i));
+            }
+        }
+    }
+}
+if (options.ResultsFile is { } resultsFile)
+{
+    await File.WriteAllLinesAsync(resultsFile, results);
+}
+else
+{
+    results.ForEach(Console.WriteLine);
+}
+return 0;
+
+internal sealed record Options(
+    Uri Url, string Secret, string Tag, int Connections, double WarmupSeconds, double DurationSeconds, double HalfSeconds,
+    long? Count, int Block, int WarmupBlock, int MaxBlock, string? ResultsFile, string? IdsFile)
+{
+    public static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"expected --name value pairs, got '{args[i]}'");
+            }
+            values[args[i][2..]] = args[++i];
+        }
+        string Get(string name, string? fallback = null) =>
+            values.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
+        double Number(string name, double fallback) => double.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        return new Options(
+            new Uri(Get("url")),
+            Get("secret"),
+            Get("tag", $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x}"),
+            (int)Number("connections", 64),
+            Number("warmup", 3),
+            Number("duration", 15),
+            Number("half-duration", 10),
+            values.ContainsKey("count") ? (long)Number("count", 0) : null,
+            (int)Number("block", 100_000),
+            (int)Number("warmup-block", 60_000),
+            (int)Number("max-block", 2_000_000),
+            values.GetValueOrDefault("results"),
+            values.GetValueOrDefault("ids"));
+    }
+}

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Orleans.Webhooks.LoadGenerator;
+
+/// <summary>
+/// A run of correctly signed hmac seed-format deliveries, built before they are sent: bodies laid out back to back in
+/// one buffer (fixed width, so body i sits at i * BodyLength), signatures as ready header strings. Each request has its
+/// own event id and payment id. Outcomes are recorded in place, one slot per request.
+/// </summary>
+public sealed class RequestBlock
+{
+    private readonly byte[] _bodies;
+    private int _next;
+
+    private RequestBlock(string tag, long firstSeq, int count, byte[] bodies, int bodyLength, string[] signatures)
+    {
+        Tag = tag;
+        FirstSeq = firstSeq;
+        Count = count;
+        _bodies = bodies;
+        BodyLength = bodyLength;
+        Signatures = signatures;
+        Status = new short[count];
+        Latency = new long[count];
+        CompletedAt = new long[count];
+    }
+
+    public string Tag { get; }
+
+    public long FirstSeq { get; }
+
+    public int Count { get; }
+
+    public int BodyLength { get; }
+
+    public string[] Signatures { get; }
+
+    /// <summary>0 not sent, 200/4xx/5xx the answer, <see cref="Outcome.Duplicate"/> a 200 duplicate, <see cref="Outcome.Failed"/> no answer.</summary>
+    public short[] Status { get; }
+
+    /// <summary>Stopwatch ticks from handing the request to HttpClient to the whole answer read.</summary>
+    public long[] Latency { get; }
+
+    /// <summary>Stopwatch timestamp of the answer.</summary>
+    public long[] CompletedAt { get; }
+
+    public int Taken => Math.Min(Volatile.Read(ref _next), Count);
+
+    public ReadOnlyMemory<byte> Body(int index) => _bodies.AsMemory(index * BodyLength, BodyLength);
+
+    public (byte[] Buffer, int Offset) BodySegment(int index) => (_bodies, index * BodyLength);
+
+    public string EventId(int index) => EventIdOf(Tag, FirstSeq + index);
+
+    public bool TryTake(out int index)
+    {
+        index = Interlocked.Increment(ref _next) - 1;
+        return index < Count;
+    }
+
+    public static string EventIdOf(string tag, long seq) => $"evt_{tag}_{seq:D10}";
+
+    public static RequestBlock Build(string tag, long firstSeq, int count, byte[] secret)
+    {
+        var bodyLength = BodyOf(tag, firstSeq).Length;
+        var bodies = new byte[(long)bodyLength * count > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(count)) : bodyLength * count];
+        var signatures = new string[count];
+        Parallel.For(0, Environment.ProcessorCount, part =>
+        {
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            for (var i = part; i < count; i += Environment.ProcessorCount)
+            {
+                var body = bodies.AsSpan(i * bodyLength, bodyLength);
+                Encoding.UTF8.GetBytes(BodyOf(tag, firstSeq + i), body);
+                HMACSHA256.HashData(secret, body, mac);
+                signatures[i] = Convert.ToHexStringLower(mac);
+            }
+        });
+        return new RequestBlock(tag, firstSeq, count, bodies, bodyLength, signatures);
+    }
+
+    // Fixed width: the sequence number is zero-padded and the amount always has four digits.
+    private static string BodyOf(string tag, long seq) =>
+        $$"""{"id":"{{EventIdOf(tag, seq)}}","type":"payment.completed","data":{"id":"pay_{{tag}}_{{seq:D10}}","amount":{{1000 + (seq % 9000)}},"currency":"usd","customer":"cus_1"}}""";
+}
