@@ -17,6 +17,7 @@ public sealed class AccessTests
         {
             ["Webhooks__ManagementApiKey"] = ApiKey,
             ["Dashboard__Password"] = DashboardPassword,
+            ["Webhooks__RateLimit__PermitsPerSecond"] = "3",
         });
 
         using (var withoutKey = await service.Http.GetAsync("/api/events?state=failed"))
@@ -51,5 +52,14 @@ public sealed class AccessTests
         // Receiving webhooks needs neither: providers authenticate by signature.
         using var delivery = await service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent($"evt_{Guid.NewGuid():N}", "payment.completed", "pay_access")));
         Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
+
+        // Beyond the per-provider rate (3 per second here) deliveries get 429 with Retry-After, and are not stored.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            using var response = await service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent($"evt_{Guid.NewGuid():N}", "payment.completed", "pay_burst")));
+            return (response.StatusCode, response.Headers.RetryAfter);
+        }));
+        Assert.Contains(burst, r => r.StatusCode == HttpStatusCode.TooManyRequests && r.RetryAfter is not null);
+        Assert.InRange(burst.Count(r => r.StatusCode == HttpStatusCode.OK), 1, 6);
     }
 }

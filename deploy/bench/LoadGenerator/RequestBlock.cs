@@ -64,7 +64,11 @@ public sealed class RequestBlock
     public static RequestBlock Build(string tag, long firstSeq, int count, byte[] secret)
     {
         var bodyLength = BodyOf(tag, firstSeq).Length;
-        var bodies = new byte[(long)bodyLength * count > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(count)) : bodyLength * count];
+        if ((long)bodyLength * count > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "Too many requests for one block.");
+        }
+        var bodies = new byte[bodyLength * count];
         var signatures = new string[count];
         Parallel.For(0, Environment.ProcessorCount, part =>
         {
@@ -82,5 +86,5 @@ public sealed class RequestBlock
 
     // Fixed width: the sequence number is zero-padded and the amount always has four digits.
     private static string BodyOf(string tag, long seq) =>
-        $$"""{"id":"{{EventIdOf(tag, seq)}}","type":"payment.completed","data":{"id":"pay_{{tag}}_{{seq:D10}}","amount":{{1000 + (seq % 9000)}},"currency":"usd","customer":"cus_1"}}""";
+        $$$"""{"id":"{{{EventIdOf(tag, seq)}}}","type":"payment.completed","data":{"id":"pay_{{{tag}}}_{{{seq:D10}}}","amount":{{{1000 + (seq % 9000)}}},"currency":"usd","customer":"cus_1"}}""";
 }

@@ -13,6 +13,9 @@ namespace Orleans.Webhooks.WebApi.Ingestion;
 /// </summary>
 public static partial class WebhookEndpoints
 {
+    /// <summary>Providers give up on a delivery after about 10-30 s; answer 503 before that so that they retry.</summary>
+    private static readonly TimeSpan AcceptTimeout = TimeSpan.FromSeconds(10);
+
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhook/{provider}", ReceiveAsync).RequireRateLimiting(WebhookIngestionExtensions.RateLimitPolicy);
@@ -78,7 +81,7 @@ public static partial class WebhookEndpoints
         AcceptOutcome outcome;
         try
         {
-            outcome = await grains.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming);
+            outcome = await grains.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming).WaitAsync(AcceptTimeout, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

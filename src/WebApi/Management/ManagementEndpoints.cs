@@ -32,11 +32,13 @@ public static class ManagementEndpoints
 
     private static string DomainKey(string provider, HttpContext http) => EventKey.Format(provider.ToLowerInvariant(), IdFromRawPath(http));
 
+    private static string IdFromRawPath(HttpContext http) => Uri.UnescapeDataString(RawIdSegment(http));
+
     /// <summary>
     /// The id as the caller encoded it: routing leaves %2F encoded but decodes everything else, so an id is only
     /// recovered exactly from the raw request target ("/api/{kind}/{provider}/{id...}").
     /// </summary>
-    private static string IdFromRawPath(HttpContext http)
+    private static string RawIdSegment(HttpContext http)
     {
         var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(raw) || !raw.StartsWith('/'))
@@ -49,7 +51,7 @@ public static class ManagementEndpoints
             raw = raw[..query];
         }
         var parts = raw.Split('/', 5);
-        return parts.Length == 5 ? Uri.UnescapeDataString(parts[4]) : "";
+        return parts.Length == 5 ? parts[4] : "";
     }
 
     private static async Task<IResult> ViewAsync<T>(Task<T?> view) where T : class =>
@@ -64,12 +66,12 @@ public static class ManagementEndpoints
     private static async Task<IResult> ReplayOrGetAsync(string provider, HttpContext http, IGrainFactory grains, ProviderRegistry providers)
     {
         const string suffix = "/replay";
-        var externalId = IdFromRawPath(http);
-        if (!externalId.EndsWith(suffix, StringComparison.Ordinal) || externalId.Length == suffix.Length)
+        var raw = RawIdSegment(http);
+        if (!raw.EndsWith(suffix, StringComparison.Ordinal) || raw.Length == suffix.Length)
         {
             return Problems.NotFound("Unknown route.");
         }
-        var id = externalId[..^suffix.Length];
+        var id = Uri.UnescapeDataString(raw[..^suffix.Length]);
         provider = provider.ToLowerInvariant();
         var stored = await grains.GetGrain<IEventQueryGrain>(0).GetAsync(provider, id);
         if (stored is null)

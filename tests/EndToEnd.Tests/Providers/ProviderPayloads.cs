@@ -550,13 +550,13 @@ public static class ProviderPayloads
 
     // ----- Mailchimp: form posts with PHP-style keys -----
 
-    private static string FiredAt() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+    private static string FiredAt(DateTimeOffset? at = null) => (at ?? DateTimeOffset.UtcNow).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>subscribe or profile: the member's id, email and merge fields.</summary>
-    public static string MailchimpMember(string type, string memberId, string listId, string email, string firstName, string lastName) =>
+    public static string MailchimpMember(string type, string memberId, string listId, string email, string firstName, string lastName, DateTimeOffset? firedAt = null) =>
         ProviderSigning.FormBody(
             ("type", type),
-            ("fired_at", FiredAt()),
+            ("fired_at", FiredAt(firedAt)),
             ("data[id]", memberId),
             ("data[list_id]", listId),
             ("data[email]", email),

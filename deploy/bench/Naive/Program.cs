@@ -1,0 +1,25 @@
+using Npgsql;
+using Orleans.Webhooks.Naive;
+
+// The naive design, done properly: verify the HMAC, INSERT the event into a queue table (one commit per delivery, the
+// unique key on the event id tells duplicates), answer 200; one background loop applies pending rows to payments.
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+var connectionString = builder.Configuration.GetConnectionString("Naive")
+    ?? throw new InvalidOperationException("ConnectionStrings:Naive is not set");
+var secret = builder.Configuration["Naive:Secret"] is { Length: > 0 } value
+    ? value
+    : throw new InvalidOperationException("Naive:Secret is not set");
+
+builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+builder.Services.AddSingleton<QueueStore>();
+builder.Services.AddSingleton(new WebhookEndpoint(secret));
+builder.Services.AddHostedService<PaymentApplier>();
+
+var app = builder.Build();
+await app.Services.GetRequiredService<QueueStore>().CreateSchemaAsync();
+
+app.MapGet("/health", () => Results.Ok());
+app.MapPost("/webhook/hmac", (HttpContext context, WebhookEndpoint endpoint, QueueStore queue) => endpoint.ReceiveAsync(context, queue));
+
+app.Run();
