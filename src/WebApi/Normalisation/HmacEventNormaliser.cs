@@ -28,18 +28,7 @@ public sealed class HmacEventNormaliser : IEventNormaliser
             : Convert.ToHexStringLower(SHA256.HashData(request.Body.Span));
         var providerType = body.String(options.TypeField);
         var data = body.At("data") ?? body;
-        var currency = data.String("currency");
-        return new NormalisedEvent(externalId, providerType, types.Map(providerType), new EventDetails
-        {
-            ObjectId = data.String("id"),
-            PaymentId = data.String("payment") ?? data.String("payment_id"),
-            OrderId = data.String("order") ?? data.String("order_id"),
-            CustomerId = data.String("customer") ?? data.String("customer_id"),
-            Amount = data.MinorUnits(currency, "amount"),
-            Currency = currency,
-            Email = data.String("email"),
-            Name = data.String("name"),
-            OccurredAt = body.Time("created_at") ?? body.Time("created") ?? body.Time("timestamp") ?? body.Time("occurred_at"),
-        });
+        var occurredAt = body.Time("created_at") ?? body.Time("created") ?? body.Time("timestamp") ?? body.Time("occurred_at");
+        return new NormalisedEvent(externalId, providerType, types.Map(providerType), SeedFormat.Details(data, occurredAt));
     }
 }

@@ -27,18 +27,6 @@ public sealed class StandardWebhooksEventNormaliser : IEventNormaliser
         }
         var providerType = body.String("type");
         var data = body.At("data") ?? body;
-        var currency = data.String("currency");
-        return new NormalisedEvent(id, providerType, types.Map(providerType), new EventDetails
-        {
-            ObjectId = data.String("id"),
-            PaymentId = data.String("payment") ?? data.String("payment_id"),
-            OrderId = data.String("order") ?? data.String("order_id"),
-            CustomerId = data.String("customer") ?? data.String("customer_id"),
-            Amount = data.MinorUnits(currency, "amount"),
-            Currency = currency,
-            Email = data.String("email"),
-            Name = data.String("name"),
-            OccurredAt = body.Time("timestamp"),
-        });
+        return new NormalisedEvent(id, providerType, types.Map(providerType), SeedFormat.Details(data, body.Time("timestamp")));
     }
 }
