@@ -44,7 +44,7 @@ public static partial class WebhookEndpoints
             return Problems.TooLarge(resolved.MaxBodyBytes);
         }
 
-        var request = new WebhookRequest(resolved.Name, resolved.Options, context.Request.Headers, context.Request.Query, context.Request.ContentType, body.Value);
+        var request = new WebhookRequest(resolved.Name, resolved.Options, context.Request.Headers, context.Request.Query, context.Request.ContentType, body);
         var signature = await resolved.Scheme.Verifier.VerifyAsync(request, cancellationToken);
         if (signature != SignatureResult.Valid)
         {
@@ -73,7 +73,7 @@ public static partial class WebhookEndpoints
             ExternalId = evt.ExternalId,
             ProviderType = evt.ProviderType,
             Type = evt.Type,
-            Payload = body.Value.ToArray(),
+            Payload = body,
             ContentType = context.Request.ContentType,
             ReceivedAt = time.GetUtcNow(),
             Details = evt.Details,
@@ -93,7 +93,7 @@ public static partial class WebhookEndpoints
     }
 
     /// <summary>Reads the whole body, or returns null as soon as it is longer than the limit.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)
     {
         if (context.Request.ContentLength > maxBytes)
         {
