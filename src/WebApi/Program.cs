@@ -3,6 +3,7 @@ using Orleans.Webhooks.WebApi.Health;
 using Orleans.Webhooks.WebApi.Ingestion;
 using Orleans.Webhooks.WebApi.Management;
 using Orleans.Webhooks.WebApi.Orleans;
+using Orleans.Webhooks.WebApi.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ builder.AddWebhooksOrleansClient();
 builder.AddWebhookIngestion();
 builder.AddWebhooksHealthChecks();
 builder.AddWebhooksDashboard();
+builder.AddWebhooksTelemetry();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();

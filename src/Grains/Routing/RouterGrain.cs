@@ -6,6 +6,7 @@ using Orleans.Streams;
 using Orleans.Streams.Core;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Routing;
+using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Storage;
 
@@ -52,7 +53,9 @@ internal sealed partial class RouterGrain(
     {
         try
         {
-            await store.RecordOutcomeAsync(await ProcessAsync(evt));
+            var outcome = await ProcessAsync(evt);
+            WebhookMetrics.ProcessingRuns.Add(1, new KeyValuePair<string, object?>("outcome", outcome.State));
+            await store.RecordOutcomeAsync(outcome);
         }
         catch (Exception ex)
         {

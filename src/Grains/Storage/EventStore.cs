@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 using Orleans.Webhooks.Grains.Processing;
 
 namespace Orleans.Webhooks.Grains.Storage;
@@ -42,6 +43,7 @@ public sealed class EventStore : IAsyncDisposable
 
     private async Task<IReadOnlyList<bool>> InsertBatchAsync(IReadOnlyList<IncomingEvent> batch, CancellationToken cancellationToken)
     {
+        WebhookMetrics.BatchSize.Record(batch.Count);
         await using var command = _db.CreateCommand("""
             INSERT INTO webhook_events (provider, external_id, provider_type, type, received_at, recover_at, content_type, details, payload)
             SELECT u.provider, u.external_id, u.provider_type, u.type, u.received_at, u.received_at + @recover_after, u.content_type, u.details::jsonb, u.payload

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 using Orleans.Webhooks.WebApi.Normalisation;
 using Orleans.Webhooks.WebApi.Providers;
 using Orleans.Webhooks.WebApi.Signatures;
@@ -37,10 +38,12 @@ public static partial class WebhookEndpoints
         {
             return Problems.NotFound($"No provider named '{provider}' is configured.");
         }
+        void Count(string outcome) => WebhookMetrics.Deliveries.Add(1, new("provider", resolved.Name), new("outcome", outcome));
 
         var body = await ReadBodyAsync(context, resolved.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
+            Count("too_large");
             return Problems.TooLarge(resolved.MaxBodyBytes);
         }
 
@@ -49,21 +52,25 @@ public static partial class WebhookEndpoints
         if (signature != SignatureResult.Valid)
         {
             LogRejected(logger, resolved.Name, signature);
+            Count("unauthorized");
             return Problems.Unauthorized(signature);
         }
 
         var normaliser = resolved.Scheme.Normaliser;
         if (!normaliser.CanRead(MediaTypes.Of(context.Request.ContentType)))
         {
+            Count("unsupported_media_type");
             return Problems.UnsupportedMediaType(context.Request.ContentType);
         }
         var normalised = normaliser.Normalise(request, resolved.EventTypes);
         if (normalised.Event is not { } evt)
         {
+            Count("invalid");
             return Problems.BadRequest(normalised.Error ?? "The body cannot be read.");
         }
         if (evt.ExternalId.Length is 0 or > 512)
         {
+            Count("invalid");
             return Problems.BadRequest("The event id is missing or longer than 512 characters.");
         }
 
@@ -87,9 +94,12 @@ public static partial class WebhookEndpoints
         {
             // Nothing was committed, or the commit's answer was lost: either way the provider retries, and the unique key makes that safe.
             LogNotStored(logger, ex, resolved.Name, evt.ExternalId);
+            Count("unavailable");
             return Problems.Unavailable("The event could not be stored durably; retry later.");
         }
-        return Results.Ok(new AcceptResponse(outcome == AcceptOutcome.Accepted ? "accepted" : "duplicate", incoming.Key));
+        var status = outcome == AcceptOutcome.Accepted ? "accepted" : "duplicate";
+        Count(status);
+        return Results.Ok(new AcceptResponse(status, incoming.Key));
     }
 
     /// <summary>Reads the whole body, or returns null as soon as it is longer than the limit.</summary>

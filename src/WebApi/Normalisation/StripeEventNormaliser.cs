@@ -91,6 +91,15 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                     Currency = currency,
                     CustomerId = customer,
                 };
+            case "invoice":
+                // Invoices carry what was paid in amount_paid (amount_due and total before payment), not amount.
+                return new EventDetails
+                {
+                    ObjectId = obj.String("id"),
+                    Amount = obj.MinorUnits(currency, "amount_paid") is > 0 and var paid ? paid : obj.MinorUnits(currency, "total"),
+                    Currency = currency,
+                    CustomerId = customer,
+                };
             case "customer":
                 return new EventDetails
                 {

@@ -25,7 +25,7 @@ public sealed class WebhooksOptionsValidator(IEnumerable<WebhookScheme> schemes)
                 failures.Add($"{key}:Scheme: unknown scheme '{schemeName}' (known: {string.Join(", ", _schemes.Keys.Order())}).");
                 continue;
             }
-            if (settings.Secrets.Count == 0 || settings.Secrets.Any(string.IsNullOrWhiteSpace))
+            if (scheme.Verifier.RequiresSecrets && (settings.Secrets.Count == 0 || settings.Secrets.Any(string.IsNullOrWhiteSpace)))
             {
                 failures.Add($"{key}:Secrets: at least one non-empty secret is required.");
             }

@@ -7,6 +7,9 @@ public interface ISignatureVerifier
 {
     ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken);
 
+    /// <summary>False for schemes without a shared secret (PayPal signs with a certificate): <c>Secrets</c> may then be empty.</summary>
+    bool RequiresSecrets => true;
+
     /// <summary>Problems with a provider's settings for this scheme (checked at start), naming keys, never secret values.</summary>
     IEnumerable<string> ValidateOptions(ProviderOptions options) => [];
 }

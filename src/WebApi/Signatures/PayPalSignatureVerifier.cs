@@ -15,6 +15,9 @@ namespace Orleans.Webhooks.WebApi.Signatures;
 /// </summary>
 public sealed class PayPalSignatureVerifier(PayPalCertificateSource certificates, TimeProvider time) : ISignatureVerifier
 {
+    /// <summary>PayPal signs with its certificate; there is no shared secret to configure.</summary>
+    public bool RequiresSecrets => false;
+
     public const string TransmissionIdHeader = "PAYPAL-TRANSMISSION-ID";
     public const string TransmissionTimeHeader = "PAYPAL-TRANSMISSION-TIME";
     public const string TransmissionSigHeader = "PAYPAL-TRANSMISSION-SIG";

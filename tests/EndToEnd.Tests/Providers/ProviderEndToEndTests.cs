@@ -77,6 +77,9 @@ public sealed class ProviderEndToEndTests(ProviderFixture fixture)
 
     private static string? Text(JsonElement view, string name) => view.GetProperty(name).GetString();
 
+    /// <summary>A Shopify numeric id as it appears in the management API's paths and fields.</summary>
+    private static string Id(long numericId) => numericId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     // ----- Stripe -----
 
     [Fact]
@@ -244,6 +247,7 @@ public sealed class ProviderEndToEndTests(ProviderFixture fixture)
         var payment = await PaymentAsync("stripe", invoiceId);
         Assert.Equal("completed", Text(payment, "status"));
         Assert.Equal("usd", Text(payment, "currency"));
+        Assert.Equal(20.00m, Decimal(payment, "amount"));
         Assert.Equal(customerId, Text(payment, "customerId"));
     }
 
@@ -322,10 +326,10 @@ public sealed class ProviderEndToEndTests(ProviderFixture fixture)
         var stored = await ProcessedEventAsync("shopify", webhookId);
         Assert.Equal("orders/create", Text(stored, "providerType"));
         Assert.Equal("order.created", Text(stored, "type"));
-        var order = await OrderAsync("shopify", orderId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var order = await OrderAsync("shopify", Id(orderId));
         Assert.Equal(403.00m, Decimal(order, "total"));
         Assert.Equal("USD", Text(order, "currency"));
-        Assert.Equal(customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), Text(order, "customerId"));
+        Assert.Equal(Id(customerId), Text(order, "customerId"));
     }
 
     [Fact]
@@ -337,18 +341,18 @@ public sealed class ProviderEndToEndTests(ProviderFixture fixture)
             ProviderFixture.ShopifySecret, "orders/paid", webhookId), "shopify", webhookId);
 
         Assert.Equal("payment.completed", Text(await ProcessedEventAsync("shopify", webhookId), "type"));
-        var payment = await PaymentAsync("shopify", orderId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var payment = await PaymentAsync("shopify", Id(orderId));
         Assert.Equal("completed", Text(payment, "status"));
         Assert.Equal(199.99m, Decimal(payment, "amount"));
         Assert.Equal("CAD", Text(payment, "currency"));
-        Assert.Equal(customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), Text(payment, "customerId"));
+        Assert.Equal(Id(customerId), Text(payment, "customerId"));
     }
 
     [Fact]
     public async Task Shopify_RefundsCreate_RefundAmountSummedFromSuccessfulRefundTransactions()
     {
         var (paidId, refundWebhookId, orderId) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), NewNumericId());
-        var order = orderId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var order = Id(orderId);
 
         await AcceptedAsync(ProviderSigning.Shopify(ShopifyOrder(orderId, "403.00", "USD", NewNumericId(), "jon@example.com", "paid"),
             ProviderFixture.ShopifySecret, "orders/paid", paidId), "shopify", paidId);
@@ -377,7 +381,7 @@ public sealed class ProviderEndToEndTests(ProviderFixture fixture)
             ProviderFixture.ShopifySecret, "customers/update", webhookId), "shopify", webhookId);
 
         Assert.Equal("customer.updated", Text(await ProcessedEventAsync("shopify", webhookId), "type"));
-        var customer = await CustomerAsync("shopify", customerId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var customer = await CustomerAsync("shopify", Id(customerId));
         Assert.Equal("bob@biller.com", Text(customer, "email"));
         Assert.Equal("Bob Biller", Text(customer, "name"));
     }
