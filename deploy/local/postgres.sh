@@ -73,8 +73,8 @@ ensure_postgres_running() {
 # Creates the login role (with CREATEDB, so that tests can make databases of their own) and the database if missing.
 ensure_role_and_database() {
   local user_sql="${PG_USER//\'/\'\'}" password_sql="${PG_PASSWORD//\'/\'\'}"
-  if ! PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
-    say "creating PostgreSQL role $PG_USER"
+  if [ "$(PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc 'SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user' 2>/dev/null)" != t ]; then
+    say "creating PostgreSQL role $PG_USER (LOGIN, CREATEDB)"
     as_postgres "psql -v ON_ERROR_STOP=1 -q -p $PG_PORT" >/dev/null <<SQL || die "could not create role $PG_USER"
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$user_sql') THEN
