@@ -3,6 +3,8 @@
 -- Idempotent: safe to apply on every start. Later changes go into new, higher-numbered files.
 BEGIN;
 
+SET LOCAL client_min_messages = warning; -- hide "already exists, skipping" notices
+
 CREATE TABLE IF NOT EXISTS webhook_events
 (
     provider      text        NOT NULL,
