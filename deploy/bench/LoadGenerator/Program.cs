@@ -65,8 +65,8 @@ else
     var warm = PhaseStats.Of("warm-up", [warmup], warmupStart, Stopwatch.GetTimestamp());
     Console.Error.WriteLine($"[load] {warm.Describe()}");
 
-    // Enough requests for twice the warm-up rate: steady state is faster than a cold start. Running out ends the phase early.
-    var full = Build((int)Math.Clamp(warm.AcceptedPerSecond * options.DurationSeconds * 2, 20_000, options.MaxBlock));
+    // Enough requests for three times the warm-up rate: steady state is faster than a cold start. Running out ends the phase early.
+    var full = Build((int)Math.Clamp(warm.AcceptedPerSecond * options.DurationSeconds * 3, 50_000, options.MaxBlock));
     var fullStart = Stopwatch.GetTimestamp();
     var fullEnd = After(options.DurationSeconds);
     await driver.RunClosedAsync(full, fullEnd);
@@ -97,6 +97,7 @@ results.Add($"TOTAL_ACCEPTED={all.Accepted}");
 results.Add($"TOTAL_DUPLICATES={all.Duplicates}");
 results.Add($"TOTAL_OTHER={all.OtherCount}");
 results.Add($"TOTAL_OTHER_DETAIL='{all.FormatOther()}'");
+results.Add(string.Create(CultureInfo.InvariantCulture, $"GENERATOR_CPU_S={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1}"));
 foreach (var (reason, count) in driver.Failures)
 {
     Console.Error.WriteLine($"[load] no answer: {reason} x{count}");

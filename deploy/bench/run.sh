@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# Throughput, latency and memory of the product against a bare ASP.NET Core endpoint (ceiling) and the naive design
+# (INSERT per request + polling loop), all driven by the same load generator; prints one markdown table.
+#   deploy/bench/run.sh              ceiling, naive, product with 1 silo, product with 2 silos (about 4 minutes on 2 cores)
+#   deploy/bench/run.sh --long [N]   N events (default 1000000) through the product with 1 silo: memory over time
+# Knobs (environment): BENCH_CONNECTIONS (64), BENCH_WARMUP (3 s), BENCH_DURATION (15 s), BENCH_HALF_DURATION (10 s),
+# BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive product1 product2).
+# It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5102,
+# 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH_DIR="$REPO_ROOT/deploy/bench"
+. "$REPO_ROOT/deploy/local/postgres.sh"
+
+mode=compare
+long_events=1000000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --long)
+      mode=long; shift
+      if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then long_events="$1"; shift; fi ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) die "unknown argument: $1 (usage: deploy/bench/run.sh [--long [N]])" ;;
+  esac
+done
+[ "$long_events" -gt 0 ] || die "--long needs a positive number of events"
+
+connections="${BENCH_CONNECTIONS:-64}"
+warmup="${BENCH_WARMUP:-3}"
+duration="${BENCH_DURATION:-15}"
+half_duration="${BENCH_HALF_DURATION:-10}"
+sample_interval="${BENCH_SAMPLE_INTERVAL:-10}"
+if [ "$mode" = long ]; then drain_timeout="${BENCH_DRAIN_TIMEOUT:-900}"; else drain_timeout="${BENCH_DRAIN_TIMEOUT:-60}"; fi
+scenarios="${BENCH_SCENARIOS:-ceiling naive product1 product2}"
+
+api_port=5100 ceiling_port=5101 naive_port=5102 silo_port=11150 gateway_port=30150
+product_db=webhooks_bench naive_db=webhooks_bench_naive
+secret="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+run_id="$(printf '%x' "$(date +%s)")"
+work="$(mktemp -d "${TMPDIR:-/tmp}/webhooks-bench.XXXXXX")"
+started_at=$(date +%s)
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Processes: everything started here is in pids and stopped on exit, whatever the reason.
+pids=()
+declare -A proc_name
+stop_all() {
+  [ ${#pids[@]} -gt 0 ] || return 0
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    local alive=0 pid
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive -eq 1 ] || break
+    sleep 0.1
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  pids=()
+}
+on_exit() {
+  local code=$?
+  trap - INT TERM EXIT
+  stop_all
+  rm -f "$work"/*.ids
+  [ $code -eq 0 ] || say "logs of this run: $work"
+  exit $code
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start NAME DIR DLL [VAR=value...]: runs dotnet DLL in DIR with the extra environment; output in $work/NAME.log.
+start() {
+  local name="$1" dir="$2" dll="$3"
+  shift 3
+  (cd "$dir" && exec env "$@" dotnet "$dll") >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  proc_name[$!]="$name"
+  eval "pid_$name=$!"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+need_ports() { local p; for p; do port_free "$p" || die "port $p is in use (a previous run still going?)"; done; }
+
+# wait_until SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s; fails when a started process has exited.
+wait_until() {
+  local seconds="$1" what="$2" pid
+  shift 2
+  local deadline=$(($(date +%s) + seconds))
+  until "$@" >/dev/null 2>&1; do
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || die "a process exited while waiting for $what (logs: $work)"; done
+    [ "$(date +%s)" -lt "$deadline" ] || die "$what: not within $seconds s (logs: $work)"
+    sleep 0.2
+  done
+}
+
+# Peak resident memory (VmHWM) summed over the given processes, in MiB.
+peak_rss_mib() { local p; for p; do awk '/^VmHWM/ { print $2 }' "/proc/$p/status"; done | awk '{ s += $1 } END { printf "%.0f", s / 1024 }'; }
+rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# CPU seconds (user + system) used so far by the given processes.
+cpu_seconds() { local p; for p; do awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null; done | awk -v hz="$(getconf CLK_TCK)" '{ s += $1 } END { printf "%.1f", s / hz }'; }
+backends_of() { pgrep -f "postgres: .* $1 " | tr '\n' ' '; }
+
+q() { local db="$1"; shift; PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -v ON_ERROR_STOP=1 -tAq "$@"; }
+fresh_database() {
+  q postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null || die "could not drop database $1"
+  ensure_database "$1"
+}
+now_ms() { date +%s%3N; }
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Servers
+product_cs="Host=127.0.0.1;Port=5432;Database=$product_db;Username=webhooks;Password=webhooks"
+naive_cs="Host=127.0.0.1;Port=5432;Database=$naive_db;Username=webhooks;Password=webhooks"
+silo_dir="$REPO_ROOT/src/Silo/bin/Release/net10.0"
+api_dir="$REPO_ROOT/src/WebApi/bin/Release/net10.0"
+generator="$BENCH_DIR/LoadGenerator/bin/Release/net10.0/Orleans.Webhooks.LoadGenerator.dll"
+
+active_silos() { [ "$(q "$product_db" -c "SELECT count(*) FROM orleans_membership WHERE deployment_id = 'bench' AND status = 3")" -ge "$1" ]; }
+
+# The product as deploy/local/run.sh starts it (Release builds, same environment), on the benchmark's own database and ports.
+start_product() {
+  local nodes="$1" i
+  need_ports "$api_port" $(seq "$silo_port" $((silo_port + nodes - 1))) $(seq "$gateway_port" $((gateway_port + nodes - 1)))
+  fresh_database "$product_db"
+  apply_schema "$product_db"
+  local env=(
+    "ConnectionStrings__Webhooks=$product_cs" Orleans__ClusterId=bench Orleans__ServiceId=bench
+    "Webhooks__Providers__hmac__Secrets__0=$secret" Webhooks__RateLimit__PermitsPerSecond=0
+  )
+  server_pids=()
+  for ((i = 0; i < nodes; i++)); do
+    start "silo$i" "$silo_dir" Orleans.Webhooks.Silo.dll "${env[@]}" Orleans__SiloPort=$((silo_port + i)) Orleans__GatewayPort=$((gateway_port + i))
+    server_pids+=("$(eval echo "\$pid_silo$i")")
+  done
+  # The web API starts once every silo is in the cluster, so that it knows all their gateways from the start.
+  wait_until 90 "$nodes silo(s) active in the cluster" active_silos "$nodes"
+  start webapi "$api_dir" Orleans.Webhooks.WebApi.dll "${env[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$api_port"
+  server_pids+=("$pid_webapi")
+  wait_until 60 "the web API to be ready" curl -fsS "http://127.0.0.1:$api_port/health/ready"
+  url="http://127.0.0.1:$api_port/webhook/hmac"
+  db="$product_db"
+  processed_sql="SELECT count(*) FROM webhook_events WHERE state <> 'received'"
+  stored_sql="SELECT count(*) FROM webhook_events"
+  missing_sql="SELECT count(*) FROM accepted a WHERE NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.provider = 'hmac' AND e.external_id = a.id)"
+}
+
+start_naive() {
+  need_ports "$naive_port"
+  fresh_database "$naive_db"
+  start naive "$BENCH_DIR/Naive/bin/Release/net10.0" Orleans.Webhooks.Naive.dll \
+    "ConnectionStrings__Naive=$naive_cs" "Naive__Secret=$secret" "ASPNETCORE_URLS=http://127.0.0.1:$naive_port"
+  server_pids=("$pid_naive")
+  wait_until 60 "the naive server to be ready" curl -fsS "http://127.0.0.1:$naive_port/health"
+  url="http://127.0.0.1:$naive_port/webhook/hmac"
+  db="$naive_db"
+  processed_sql="SELECT count(*) FROM webhook_queue WHERE processed_at IS NOT NULL"
+  stored_sql="SELECT count(*) FROM webhook_queue"
+  missing_sql="SELECT count(*) FROM accepted a WHERE NOT EXISTS (SELECT 1 FROM webhook_queue q WHERE q.event_id = a.id)"
+}
+
+start_ceiling() {
+  need_ports "$ceiling_port"
+  start ceiling "$BENCH_DIR/Ceiling/bin/Release/net10.0" Orleans.Webhooks.Ceiling.dll "ASPNETCORE_URLS=http://127.0.0.1:$ceiling_port"
+  server_pids=("$pid_ceiling")
+  wait_until 60 "the ceiling server to be ready" curl -fsS "http://127.0.0.1:$ceiling_port/health"
+  url="http://127.0.0.1:$ceiling_port/webhook/hmac"
+  db=""
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Measuring
+failures=()
+fail() { failures+=("$*"); printf 'FAIL: %s\n' "$*" >&2; }
+
+# Runs the load generator against $url; its KEY=value results become variables.
+drive() {
+  local name="$1"
+  shift
+  unset FULL_RATE FULL_P50_MS FULL_P99_MS HALF_RATE HALF_P50_MS HALF_P99_MS HALF_OFFERED LONG_RATE LONG_P50_MS LONG_P99_MS \
+    TOTAL_ACCEPTED TOTAL_OTHER TOTAL_OTHER_DETAIL TOTAL_DUPLICATES LOAD_END_MS GENERATOR_CPU_S
+  dotnet "$generator" --url "$url" --secret "$secret" --tag "$run_id$name" --connections "$connections" \
+    --results "$work/$name.results" --ids "$work/$name.ids" "$@" 2> >(tee "$work/$name.load.log" | sed 's/^/    /' >&2) \
+    || die "the load generator failed (see $work/$name.load.log)"
+  # shellcheck disable=SC1090
+  . "$work/$name.results"
+}
+
+# Sets drained to the time from the end of the load until every accepted event is processed (PostgreSQL polled every 0.2 s).
+wait_processed() {
+  local name="$1" expected="$2" done
+  local deadline=$(($(date +%s) + drain_timeout))
+  while :; do
+    done="$(q "$db" -c "$processed_sql")"
+    if [ "$done" -ge "$expected" ]; then
+      drained="$(awk -v t="$(($(now_ms) - LOAD_END_MS))" 'BEGIN { printf "%.1f s", (t < 0 ? 0 : t) / 1000 }')"
+      return
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      fail "$name: only $done of $expected accepted events processed $drain_timeout s after the load"
+      drained="> $drain_timeout s"
+      return
+    fi
+    sleep 0.2
+  done
+}
+
+# Every 200 must be a committed event: each accepted id must be stored.
+verify_stored() {
+  local name="$1" ids="$work/$1.ids" missing
+  [ "$(wc -l <"$ids")" -eq "$TOTAL_ACCEPTED" ] || fail "$name: the id file does not hold every accepted event"
+  missing="$(q "$db" <<SQL
+CREATE TEMP TABLE accepted (id text PRIMARY KEY);
+\\copy accepted FROM '$ids'
+$missing_sql;
+SQL
+)" || die "could not check the stored events of $name"
+  if [ "$missing" != 0 ]; then
+    fail "$name: $missing of $TOTAL_ACCEPTED events answered 200 are not stored"
+  else
+    say "$name: all $TOTAL_ACCEPTED events answered 200 are stored"
+  fi
+}
+
+declare -A label rate p50 p99 hrate hp50 hp99 drain rss other
+run_scenario() {
+  local name="$1" server_pids=() url db processed_sql stored_sql missing_sql
+  case "$name" in
+    ceiling) label[$name]="ceiling (bare ASP.NET Core)"; start_ceiling ;;
+    naive) label[$name]="naive (INSERT per request + poller)"; start_naive ;;
+    product1) label[$name]="product, 1 silo"; start_product 1 ;;
+    product2) label[$name]="product, 2 silos"; start_product 2 ;;
+    *) die "unknown scenario $name" ;;
+  esac
+  say "$name: load on $url (${warmup} s warm-up, ${duration} s at $connections connections, ${half_duration} s at half that rate)"
+  drive "$name" --warmup "$warmup" --duration "$duration" --half-duration "$half_duration"
+  report_cpu "$name"
+  rate[$name]="$FULL_RATE" p50[$name]="$FULL_P50_MS" p99[$name]="$FULL_P99_MS"
+  hrate[$name]="${HALF_RATE:--}" hp50[$name]="${HALF_P50_MS:--}" hp99[$name]="${HALF_P99_MS:--}"
+  other[$name]="$TOTAL_OTHER"
+  [ "$TOTAL_OTHER" = 0 ] || say "$name: answers other than 200: $TOTAL_OTHER_DETAIL"
+  [ "${TOTAL_DUPLICATES:-0}" = 0 ] || fail "$name: $TOTAL_DUPLICATES fresh events were answered 'duplicate'"
+  if [ -n "$db" ]; then
+    wait_processed "$name" "$TOTAL_ACCEPTED"
+    drain[$name]="$drained"
+    verify_stored "$name"
+  else
+    drain[$name]="n/a"
+  fi
+  rss[$name]="$(peak_rss_mib "${server_pids[@]}")"
+  stop_all
+}
+
+# Where the CPU went (stderr): each server process and the database's backends since they started, the generator's own.
+report_cpu() {
+  local line="$1: CPU seconds used:" pid
+  for pid in "${server_pids[@]}"; do line+=" ${proc_name[$pid]} $(cpu_seconds "$pid"),"; done
+  [ -z "$db" ] || line+=" PostgreSQL backends $(cpu_seconds $(backends_of "$db")),"
+  say "$line load generator ${GENERATOR_CPU_S:-?}"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+print_table() {
+  local name
+  printf '\nmachine: %s cores, %s, %s GiB RAM; load average before the run: %s\n\n' \
+    "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$(free -g | awk '/^Mem:/ { print $2 }')" "$load_before"
+  printf '| scenario | accepted/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | peak RSS MiB | non-200 |\n'
+  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  for name in $scenarios; do
+    [ -n "${rate[$name]:-}" ] || continue
+    printf '| %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${rate[$name]}" "${p50[$name]}" "${p99[$name]}" \
+      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${rss[$name]}" "${other[$name]}"
+  done
+  printf '\nratio product/naive %s\n' "$(ratio "${rate[product1]:-0}" "${rate[naive]:-0}")"
+  printf 'ratio product/ceiling %s\n' "$(ratio "${rate[product1]:-0}" "${rate[ceiling]:-0}")"
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# --long: N events through the product with one silo; resident memory sampled while they go through.
+run_long() {
+  local server_pids=() url db processed_sql stored_sql missing_sql
+  start_product 1
+  local samples="$work/long.samples"
+  (
+    t0=$(date +%s)
+    while :; do
+      counts="$(q "$db" -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE state <> 'received') FROM webhook_events" 2>/dev/null || echo '? ?')"
+      printf '%s %s %s %s %s\n' "$(($(date +%s) - t0))" "$counts" "$(rss_mib "$pid_silo0")" "$(rss_mib "$pid_webapi")" >>"$samples"
+      sleep "$sample_interval"
+    done
+  ) &
+  local sampler=$!
+  pids+=("$sampler")
+  say "long: $long_events events on $url at $connections connections; memory sampled every $sample_interval s"
+  drive long --count "$long_events"
+  wait_processed long "$TOTAL_ACCEPTED"
+  verify_stored long
+  sleep "$sample_interval"
+  kill "$sampler" 2>/dev/null || true
+  local peak_silo peak_api
+  peak_silo="$(peak_rss_mib "$pid_silo0")" peak_api="$(peak_rss_mib "$pid_webapi")"
+  stop_all
+
+  printf '\nmachine: %s cores, %s; %s events, %s connections; load average before the run: %s\n\n' \
+    "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$long_events" "$connections" "$load_before"
+  printf '| t s | events stored | processed | silo RSS MiB | web API RSS MiB |\n|---:|---:|---:|---:|---:|\n'
+  awk '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$samples"
+  printf '\naccepted %s (%.0f/s, p50 %s ms, p99 %s ms), non-200 %s; all processed %s after the load\n' \
+    "$TOTAL_ACCEPTED" "$LONG_RATE" "$LONG_P50_MS" "$LONG_P99_MS" "$TOTAL_OTHER" "$drained"
+  printf 'peak RSS (VmHWM): silo %s MiB, web API %s MiB\n' "$peak_silo" "$peak_api"
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+ensure_dotnet
+parse_connection_string "$product_cs"
+ensure_postgres_installed
+ensure_postgres_running
+ensure_role_and_database
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 1.0) }' && say "warning: the machine is busy (load average $load_before): figures will be low"
+
+say "building the product and the benchmark (Release)"
+dotnet build "$REPO_ROOT/Orleans.Webhooks.sln" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "building Orleans.Webhooks.sln failed"
+dotnet build "$BENCH_DIR/Bench.slnx" -c Release -nologo -v q -clp:ErrorsOnly >&2 || die "building deploy/bench failed"
+
+if [ "$mode" = long ]; then
+  run_long
+else
+  for scenario in $scenarios; do run_scenario "$scenario"; done
+  say "total time $(($(date +%s) - started_at)) s"
+  [ ${#failures[@]} -eq 0 ] || printf 'FAIL: %s\n' "${failures[@]}" >&2
+  print_table
+fi
+[ ${#failures[@]} -eq 0 ] || exit 1
