@@ -6,7 +6,9 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Webhooks.Grains;
 using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Storage;
 using Orleans.Webhooks.Grains.Domain;
+using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
 
@@ -49,15 +51,28 @@ public static class WebhooksSiloBuilderExtensions
     /// <summary>Storage, streams, the dashboard's silo side and our services: all a silo needs apart from clustering (tests bring their own).</summary>
     public static ISiloBuilder AddWebhooksSiloServices(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
-        silo.AddAdoNetGrainStorage(StorageNames.Domain, storage =>
+        var providers = ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.OrleansProviders);
+        void AdoNet(AdoNetGrainStorageOptions storage)
         {
             storage.Invariant = Invariant;
-            storage.ConnectionString = ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.OrleansProviders);
-            storage.GrainStorageSerializer = new JsonGrainStorageSerializer();
-        });
+            storage.ConnectionString = providers;
+            storage.GrainStorageSerializer = new PlainJsonGrainStorageSerializer();
+        }
+        // Payments, orders and customers: group commit by default (one statement and commit for many grains' writes);
+        // "adonet" keeps them in Orleans' ADO.NET grain storage instead, one commit per write.
+        if (string.Equals(configuration[$"{ProcessingOptions.SectionName}:Storage:Domain"], "adonet", StringComparison.OrdinalIgnoreCase))
+        {
+            silo.AddAdoNetGrainStorage(StorageNames.Domain, AdoNet);
+        }
+        else
+        {
+            silo.Services.AddSingleton<GroupCommitGrainStorage>();
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => services.GetRequiredService<GroupCommitGrainStorage>());
+        }
         // The stream carries only what is already committed in webhook_events; the recovery sweep covers what it drops.
+        // Its pub/sub state is durable so that explicit subscriptions survive a silo.
         silo.AddMemoryStreams(EventStreams.ProviderName);
-        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.AddAdoNetGrainStorage("PubSubStore", AdoNet);
         silo.AddDashboard();
         silo.Services.AddWebhookGrains(configuration, ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.EventStore));
         return silo;

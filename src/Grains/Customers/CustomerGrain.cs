@@ -5,6 +5,8 @@ using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 
 namespace Orleans.Webhooks.Grains.Customers;
 
+/// <summary>Let go after two idle minutes: the state is in PostgreSQL, and a million objects must not stay in memory.</summary>
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Domain)] IPersistentState<CustomerState> state)
     : DomainGrain<CustomerState, CustomerView>(state), ICustomerGrain
 {

@@ -33,7 +33,7 @@ public sealed class DomainGrainTests(ClusterFixture fixture)
         Assert.Equal(Events.T0, view.UpdatedAt);
         // The state is a row in PostgreSQL, stored as plain JSON without .NET type names.
         var json = await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
-            "SELECT convert_from(payload_binary, 'UTF8') FROM orleans_grain_state WHERE grain_type = 'payment' AND grain_id_extension LIKE @k", ("k", $"%{id}"));
+            "SELECT state::text FROM grain_state WHERE state_name = 'payment' AND grain_id LIKE @k", ("k", $"%{id}"));
         Assert.Contains("12.34", json, StringComparison.Ordinal);
         Assert.DoesNotContain("$type", json, StringComparison.Ordinal);
     }

@@ -7,7 +7,7 @@ namespace Orleans.Webhooks.Grains.Storage;
 /// Grain state as plain JSON without .NET type names, so renaming a class or namespace never breaks stored rows and the
 /// state stays readable with psql. Our state classes are concrete and sealed, so no type information is needed.
 /// </summary>
-public sealed class JsonGrainStorageSerializer : IGrainStorageSerializer
+public sealed class PlainJsonGrainStorageSerializer : IGrainStorageSerializer
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
