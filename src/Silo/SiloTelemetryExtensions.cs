@@ -12,13 +12,16 @@ public static class SiloTelemetryExtensions
     /// <summary>Orleans' and our metrics and traces, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
     public static IHostApplicationBuilder AddWebhooksSiloTelemetry(this IHostApplicationBuilder builder)
     {
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", WebhookMetrics.MeterName, "Npgsql"))
-            .WithTracing(tracing => tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql"));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        // Without an exporter there is nobody to read spans and metrics, and recording a span for every grain call is
+        // not free on the hot path: turn it all on only when there is somewhere to send it.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.UseOtlpExporter();
+            return builder;
         }
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", WebhookMetrics.MeterName, "Npgsql"))
+            .WithTracing(tracing => tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql"))
+            .UseOtlpExporter();
         return builder;
     }
 }

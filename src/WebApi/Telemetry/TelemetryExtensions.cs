@@ -13,17 +13,20 @@ public static class TelemetryExtensions
     /// </summary>
     public static IHostApplicationBuilder AddWebhooksTelemetry(this IHostApplicationBuilder builder)
     {
-        var telemetry = builder.Services.AddOpenTelemetry()
+        // Without an exporter there is nobody to read spans and metrics, and recording a span for every grain call is
+        // not free on the hot path: turn it all on only when there is somewhere to send it.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+        builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddMeter("Microsoft.Orleans", WebhookMetrics.MeterName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation()
-                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            telemetry.UseOtlpExporter();
-        }
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"))
+            .UseOtlpExporter();
         return builder;
     }
 }
