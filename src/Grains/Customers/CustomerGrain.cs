@@ -5,8 +5,12 @@ using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 
 namespace Orleans.Webhooks.Grains.Customers;
 
-/// <summary>Let go after two idle minutes: the state is in PostgreSQL, and a million objects must not stay in memory.</summary>
+/// <summary>
+/// Let go after two idle minutes: the state is in PostgreSQL, and a million objects must not stay in memory. Placed on the
+/// silo of the router that first calls it, so that applying an event does not cross silos.
+/// </summary>
 [CollectionAgeLimit(Minutes = 2)]
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Domain)] IPersistentState<CustomerState> state)
     : DomainGrain<CustomerState, CustomerView>(state), ICustomerGrain
 {

@@ -15,6 +15,7 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 /// the rest as duplicates without touching the unique key again; it lives only briefly (retries come in bursts).
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class EventGrain(
     EventStore store,
     IOptions<ProcessingOptions> options,
