@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Throughput, latency and memory of the product against a bare ASP.NET Core endpoint (ceiling) and the naive design
 # (INSERT per request + polling loop), all driven by the same load generator; prints one markdown table.
-#   deploy/bench/run.sh              ceiling, naive, product with 1 silo, product with 2 silos (about 4 minutes on 2 cores)
+#   deploy/bench/run.sh              ceiling, naive, product with 1 silo, product with 2 silos (2.5 minutes on 2 cores + the build)
 #   deploy/bench/run.sh --long [N]   N events (default 1000000) through the product with 1 silo: memory over time
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_WARMUP (3 s), BENCH_DURATION (15 s), BENCH_HALF_DURATION (10 s),
-# BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive product1 product2).
+# BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive product1 product2),
+# BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Disable').
 # It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5102,
 # 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
 set -euo pipefail
@@ -26,7 +27,8 @@ done
 [ "$long_events" -gt 0 ] || die "--long needs a positive number of events"
 
 connections="${BENCH_CONNECTIONS:-64}"
-warmup="${BENCH_WARMUP:-3}"
+# Long enough for tiered JIT to settle (a service runs for days; the first seconds of JIT are not its speed).
+warmup="${BENCH_WARMUP:-15}"
 duration="${BENCH_DURATION:-15}"
 half_duration="${BENCH_HALF_DURATION:-10}"
 sample_interval="${BENCH_SAMPLE_INTERVAL:-10}"
@@ -61,8 +63,7 @@ on_exit() {
   local code=$?
   trap - INT TERM EXIT
   stop_all
-  rm -f "$work"/*.ids
-  [ $code -eq 0 ] || say "logs of this run: $work"
+  if [ $code -eq 0 ]; then rm -rf "$work"; else rm -f "$work"/*.ids; say "logs of this run: $work"; fi
   exit $code
 }
 trap on_exit EXIT
@@ -110,8 +111,8 @@ now_ms() { date +%s%3N; }
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Servers
-product_cs="Host=127.0.0.1;Port=5432;Database=$product_db;Username=webhooks;Password=webhooks"
-naive_cs="Host=127.0.0.1;Port=5432;Database=$naive_db;Username=webhooks;Password=webhooks"
+product_cs="Host=127.0.0.1;Port=5432;Database=$product_db;Username=webhooks;Password=webhooks${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
+naive_cs="Host=127.0.0.1;Port=5432;Database=$naive_db;Username=webhooks;Password=webhooks${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
 silo_dir="$REPO_ROOT/src/Silo/bin/Release/net10.0"
 api_dir="$REPO_ROOT/src/WebApi/bin/Release/net10.0"
 generator="$BENCH_DIR/LoadGenerator/bin/Release/net10.0/Orleans.Webhooks.LoadGenerator.dll"
@@ -141,7 +142,6 @@ start_product() {
   url="http://127.0.0.1:$api_port/webhook/hmac"
   db="$product_db"
   processed_sql="SELECT count(*) FROM webhook_events WHERE state <> 'received'"
-  stored_sql="SELECT count(*) FROM webhook_events"
   missing_sql="SELECT count(*) FROM accepted a WHERE NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.provider = 'hmac' AND e.external_id = a.id)"
 }
 
@@ -155,7 +155,6 @@ start_naive() {
   url="http://127.0.0.1:$naive_port/webhook/hmac"
   db="$naive_db"
   processed_sql="SELECT count(*) FROM webhook_queue WHERE processed_at IS NOT NULL"
-  stored_sql="SELECT count(*) FROM webhook_queue"
   missing_sql="SELECT count(*) FROM accepted a WHERE NOT EXISTS (SELECT 1 FROM webhook_queue q WHERE q.event_id = a.id)"
 }
 
@@ -224,7 +223,7 @@ SQL
 
 declare -A label rate p50 p99 hrate hp50 hp99 drain rss other
 run_scenario() {
-  local name="$1" server_pids=() url db processed_sql stored_sql missing_sql
+  local name="$1" server_pids=() url db processed_sql missing_sql
   case "$name" in
     ceiling) label[$name]="ceiling (bare ASP.NET Core)"; start_ceiling ;;
     naive) label[$name]="naive (INSERT per request + poller)"; start_naive ;;
@@ -233,6 +232,9 @@ run_scenario() {
     *) die "unknown scenario $name" ;;
   esac
   say "$name: load on $url (${warmup} s warm-up, ${duration} s at $connections connections, ${half_duration} s at half that rate)"
+  local pid
+  declare -A cpu_start=()
+  for pid in "${server_pids[@]}"; do cpu_start[$pid]="$(cpu_seconds "$pid")"; done
   drive "$name" --warmup "$warmup" --duration "$duration" --half-duration "$half_duration"
   report_cpu "$name"
   rate[$name]="$FULL_RATE" p50[$name]="$FULL_P50_MS" p99[$name]="$FULL_P99_MS"
@@ -251,15 +253,22 @@ run_scenario() {
   stop_all
 }
 
-# Where the CPU went (stderr): each server process and the database's backends since they started, the generator's own.
+# Where the CPU went during the load (stderr): each server process, the database's backends (most open during the
+# warm-up), the generator; and per accepted event.
 report_cpu() {
-  local line="$1: CPU seconds used:" pid
-  for pid in "${server_pids[@]}"; do line+=" ${proc_name[$pid]} $(cpu_seconds "$pid"),"; done
-  [ -z "$db" ] || line+=" PostgreSQL backends $(cpu_seconds $(backends_of "$db")),"
+  local line="$1: CPU seconds during the load:" pid used
+  for pid in "${server_pids[@]}"; do
+    used="$(awk -v a="${cpu_start[$pid]}" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.1f", b - a }')"
+    line+=" ${proc_name[$pid]} $used ($(awk -v s="$used" -v n="$TOTAL_ACCEPTED" 'BEGIN { printf "%.2f", n ? s * 1000 / n : 0 }') ms/event),"
+  done
+  if [ -n "$db" ]; then
+    used="$(cpu_seconds $(backends_of "$db"))"
+    line+=" PostgreSQL backends $used ($(awk -v s="$used" -v n="$TOTAL_ACCEPTED" 'BEGIN { printf "%.2f", n ? s * 1000 / n : 0 }') ms/event),"
+  fi
   say "$line load generator ${GENERATOR_CPU_S:-?}"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 print_table() {
   local name
@@ -279,15 +288,21 @@ print_table() {
 # ---------------------------------------------------------------------------------------------------------------------
 # --long: N events through the product with one silo; resident memory sampled while they go through.
 run_long() {
-  local server_pids=() url db processed_sql stored_sql missing_sql
+  local server_pids=() url db processed_sql missing_sql
   start_product 1
   local samples="$work/long.samples"
   (
+    trap 'kill "$nap" 2>/dev/null; exit 0' TERM
     t0=$(date +%s)
     while :; do
       counts="$(q "$db" -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE state <> 'received') FROM webhook_events" 2>/dev/null || echo '? ?')"
-      printf '%s %s %s %s %s\n' "$(($(date +%s) - t0))" "$counts" "$(rss_mib "$pid_silo0")" "$(rss_mib "$pid_webapi")" >>"$samples"
-      sleep "$sample_interval"
+      line="$(($(date +%s) - t0)) $counts $(rss_mib "$pid_silo0") $(rss_mib "$pid_webapi")"
+      echo "$line" >>"$samples"
+      set -- $line
+      say "long: ${1} s: $2 stored, $3 processed; RSS silo $4 MiB, web API $5 MiB"
+      sleep "$sample_interval" &
+      nap=$!
+      wait "$nap"
     done
   ) &
   local sampler=$!
@@ -309,6 +324,9 @@ run_long() {
   printf '\naccepted %s (%.0f/s, p50 %s ms, p99 %s ms), non-200 %s; all processed %s after the load\n' \
     "$TOTAL_ACCEPTED" "$LONG_RATE" "$LONG_P50_MS" "$LONG_P99_MS" "$TOTAL_OTHER" "$drained"
   printf 'peak RSS (VmHWM): silo %s MiB, web API %s MiB\n' "$peak_silo" "$peak_api"
+  # Growth per processed event once warm (from the first sample past 10 % of the events): about 0 when memory is bounded.
+  awk -v n="$long_events" '$3 != "?" && $3 >= n / 10 && !base { base = 1; p0 = $3; s0 = $4; a0 = $5 } $3 != "?" { p = $3; s = $4; a = $5 }
+    END { if (base && p > p0) printf "growth per 100,000 processed events after the first 10 %%: silo %+.0f MiB, web API %+.0f MiB\n", (s - s0) * 100000 / (p - p0), (a - a0) * 100000 / (p - p0) }' "$samples"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

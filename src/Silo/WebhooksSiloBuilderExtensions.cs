@@ -73,6 +73,9 @@ public static class WebhooksSiloBuilderExtensions
         // Its pub/sub state is durable so that explicit subscriptions survive a silo.
         silo.AddMemoryStreams(EventStreams.ProviderName);
         silo.AddAdoNetGrainStorage("PubSubStore", AdoNet);
+        // Look for idle activations every 10 s rather than every minute, so that short age limits (30 s for payments,
+        // orders, customers and events) keep the number of activations, and the memory, in proportion to the event rate.
+        silo.Configure<GrainCollectionOptions>(collection => collection.CollectionQuantum = TimeSpan.FromSeconds(10));
         silo.AddDashboard();
         silo.Services.AddWebhookGrains(configuration, ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.EventStore));
         return silo;

@@ -65,8 +65,9 @@ else
     var warm = PhaseStats.Of("warm-up", [warmup], warmupStart, Stopwatch.GetTimestamp());
     Console.Error.WriteLine($"[load] {warm.Describe()}");
 
-    // Enough requests for three times the warm-up rate: steady state is faster than a cold start. Running out ends the phase early.
-    var full = Build((int)Math.Clamp(warm.AcceptedPerSecond * options.DurationSeconds * 3, 50_000, options.MaxBlock));
+    // Steady state can be several times the cold warm-up rate (the ceiling is), so build for whichever is more: four times
+    // the warm-up rate or --min-rate. Building costs about a second and 350 bytes a request; running out ends the phase early.
+    var full = Build((int)Math.Clamp(Math.Max(warm.AcceptedPerSecond * 4, options.MinRate) * options.DurationSeconds, 50_000, options.MaxBlock));
     var fullStart = Stopwatch.GetTimestamp();
     var fullEnd = After(options.DurationSeconds);
     await driver.RunClosedAsync(full, fullEnd);
@@ -126,38 +127,3 @@ else
     results.ForEach(Console.WriteLine);
 }
 return 0;
-
-internal sealed record Options(
-    Uri Url, string Secret, string Tag, int Connections, double WarmupSeconds, double DurationSeconds, double HalfSeconds,
-    long? Count, int Block, int WarmupBlock, int MaxBlock, string? ResultsFile, string? IdsFile)
-{
-    public static Options Parse(string[] args)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"expected --name value pairs, got '{args[i]}'");
-            }
-            values[args[i][2..]] = args[++i];
-        }
-        string Get(string name, string? fallback = null) =>
-            values.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
-        double Number(string name, double fallback) => double.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        return new Options(
-            new Uri(Get("url")),
-            Get("secret"),
-            Get("tag", $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x}"),
-            (int)Number("connections", 64),
-            Number("warmup", 3),
-            Number("duration", 15),
-            Number("half-duration", 10),
-            values.ContainsKey("count") ? (long)Number("count", 0) : null,
-            (int)Number("block", 100_000),
-            (int)Number("warmup-block", 60_000),
-            (int)Number("max-block", 2_000_000),
-            values.GetValueOrDefault("results"),
-            values.GetValueOrDefault("ids"));
-    }
-}

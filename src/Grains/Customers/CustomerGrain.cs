@@ -6,10 +6,10 @@ using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 namespace Orleans.Webhooks.Grains.Customers;
 
 /// <summary>
-/// Let go after two idle minutes: the state is in PostgreSQL, and a million objects must not stay in memory. Placed on the
+/// Let go after 30 idle seconds: the state is in PostgreSQL, and a million objects must not stay in memory. Placed on the
 /// silo of the router that first calls it, so that applying an event does not cross silos.
 /// </summary>
-[CollectionAgeLimit(Minutes = 2)]
+[CollectionAgeLimit("00:00:30")]
 [Orleans.Placement.PreferLocalPlacement]
 internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Domain)] IPersistentState<CustomerState> state)
     : DomainGrain<CustomerState, CustomerView>(state), ICustomerGrain

@@ -14,7 +14,7 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 /// the first one move to a fresh activation, which learns from its first insert that the event exists and then counts
 /// the rest as duplicates without touching the unique key again; it lives only briefly (retries come in bursts).
 /// </summary>
-[CollectionAgeLimit(Minutes = 2)]
+[CollectionAgeLimit("00:00:30")]
 [Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class EventGrain(
     EventStore store,

@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace Orleans.Webhooks.LoadGenerator;
+
+/// <summary>Command line: <c>--name value</c> pairs; durations in seconds.</summary>
+public sealed record Options(
+    Uri Url, string Secret, string Tag, int Connections, double WarmupSeconds, double DurationSeconds, double HalfSeconds,
+    long? Count, int Block, int WarmupBlock, int MaxBlock, double MinRate, string? ResultsFile, string? IdsFile)
+{
+    public static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"expected --name value pairs, got '{args[i]}'");
+            }
+            values[args[i][2..]] = args[++i];
+        }
+        string Get(string name, string? fallback = null) =>
+            values.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
+        double Number(string name, double fallback) => double.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        return new Options(
+            new Uri(Get("url")),
+            Get("secret"),
+            Get("tag", $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x}"),
+            (int)Number("connections", 64),
+            Number("warmup", 3),
+            Number("duration", 15),
+            Number("half-duration", 10),
+            values.ContainsKey("count") ? (long)Number("count", 0) : null,
+            (int)Number("block", 100_000),
+            (int)Number("warmup-block", 100_000),
+            (int)Number("max-block", 2_000_000),
+            Number("min-rate", 40_000),
+            values.GetValueOrDefault("results"),
+            values.GetValueOrDefault("ids"));
+    }
+}
