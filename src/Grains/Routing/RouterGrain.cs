@@ -18,6 +18,7 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// back under a burst instead of piling up calls. A run retries with exponential backoff and records the outcome.
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Namespace)]
+[Orleans.Placement.PreferLocalPlacement] // beside the pulling agent that delivers its partition: no hop between silos
 [Reentrant]
 internal sealed partial class RouterGrain(
     IEventDispatcher dispatcher,
