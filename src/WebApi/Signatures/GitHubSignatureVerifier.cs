@@ -25,14 +25,6 @@ public sealed class GitHubSignatureVerifier : ISignatureVerifier
         {
             return SignatureResult.Mismatch;
         }
-        var hex = signature[Prefix.Length..];
-        foreach (var secret in request.Options.Secrets)
-        {
-            if (SignatureCompare.HexEquals(SignatureCompare.HmacSha256(secret, request.Body.Span), hex))
-            {
-                return SignatureResult.Valid;
-            }
-        }
-        return SignatureResult.Mismatch;
+        return SignatureCompare.BodyHmacMatches(request, signature[Prefix.Length..], base64: false) ? SignatureResult.Valid : SignatureResult.Mismatch;
     }
 }

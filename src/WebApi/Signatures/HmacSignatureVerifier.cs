@@ -31,16 +31,7 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
         {
             signature = signature["sha256=".Length..]; // the common GitHub-style spelling, accepted when no prefix is configured
         }
-        var base64 = IsBase64(options);
-        foreach (var secret in options.Secrets)
-        {
-            var expected = SignatureCompare.HmacSha256(secret, request.Body.Span);
-            if (base64 ? SignatureCompare.Base64Equals(expected, signature) : SignatureCompare.HexEquals(expected, signature))
-            {
-                return SignatureResult.Valid;
-            }
-        }
-        return SignatureResult.Mismatch;
+        return SignatureCompare.BodyHmacMatches(request, signature, IsBase64(options)) ? SignatureResult.Valid : SignatureResult.Mismatch;
     }
 
     private static bool IsBase64(ProviderOptions options) => string.Equals(options.Encoding, "base64", StringComparison.OrdinalIgnoreCase);

@@ -15,13 +15,6 @@ public sealed class ShopifySignatureVerifier : ISignatureVerifier
         {
             return SignatureResult.MissingSignature;
         }
-        foreach (var secret in request.Options.Secrets)
-        {
-            if (SignatureCompare.Base64Equals(SignatureCompare.HmacSha256(secret, request.Body.Span), signature))
-            {
-                return SignatureResult.Valid;
-            }
-        }
-        return SignatureResult.Mismatch;
+        return SignatureCompare.BodyHmacMatches(request, signature, base64: true) ? SignatureResult.Valid : SignatureResult.Mismatch;
     }
 }

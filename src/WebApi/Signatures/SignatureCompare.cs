@@ -10,6 +10,23 @@ public static class SignatureCompare
 
     public static byte[] HmacSha256(string secret, ReadOnlySpan<byte> data) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), data);
 
+    /// <summary>
+    /// True when the signature (hex, or base64) is the HMAC-SHA256 of the raw body under any of the provider's secrets:
+    /// the scheme of hmac, GitHub and Shopify.
+    /// </summary>
+    public static bool BodyHmacMatches(WebhookRequest request, string signature, bool base64)
+    {
+        foreach (var secret in request.Options.Secrets)
+        {
+            var expected = HmacSha256(secret, request.Body.Span);
+            if (base64 ? Base64Equals(expected, signature) : HexEquals(expected, signature))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Constant-time compare of a computed MAC with a hex string from a header (case-insensitive hex).</summary>
     public static bool HexEquals(ReadOnlySpan<byte> expected, string? hex)
     {
