@@ -19,7 +19,7 @@ public static class ManagementEndpoints
         var api = app.MapGroup("/api").AddEndpointFilter<ManagementAccessFilter>();
 
         api.MapGet("/events", ListEventsAsync);
-        api.MapPost("/events/{provider}/{**externalId}", ReplayOrGetAsync);
+        api.MapPost("/events/{provider}/{**externalId}", ReplayAsync);
         api.MapGet("/events/{provider}/{**externalId}", GetEventAsync);
         api.MapGet("/payments/{provider}/{**id}", (string provider, HttpContext http, IGrainFactory grains) =>
             ViewAsync(grains.GetGrain<IPaymentGrain>(DomainKey(provider, http)).GetAsync()));
@@ -63,7 +63,7 @@ public static class ManagementEndpoints
             : Problems.NotFound("No such event was received.");
 
     /// <summary>POST /api/events/{provider}/{externalId}/replay; the id itself may contain '/', so the suffix is split off here.</summary>
-    private static async Task<IResult> ReplayOrGetAsync(string provider, HttpContext http, IGrainFactory grains, ProviderRegistry providers)
+    private static async Task<IResult> ReplayAsync(string provider, HttpContext http, IGrainFactory grains, ProviderRegistry providers)
     {
         const string suffix = "/replay";
         var raw = RawIdSegment(http);

@@ -24,10 +24,6 @@ public sealed class ProviderRegistry(IOptionsMonitor<WebhooksOptions> options, I
         return true;
     }
 
-    public bool IsScheme(string name) => _schemes.ContainsKey(name);
-
-    public WebhookScheme? Scheme(string name) => _schemes.GetValueOrDefault(name);
-
     public static string SchemeOf(string provider, ProviderOptions settings) =>
         string.IsNullOrWhiteSpace(settings.Scheme) ? provider : settings.Scheme.Trim();
 }
