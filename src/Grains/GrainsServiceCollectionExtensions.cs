@@ -20,6 +20,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "webhooks" }.Build());
         services.AddSingleton<EventStore>();
+        services.AddSingleton<EventPublisher>();
         services.TryAddSingleton<IEventDispatcher, EventDispatcher>();
         services.AddHostedService<RecoverySweep>();
         return services;

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
 
@@ -10,7 +8,7 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 /// <summary>
 /// One activation per provider event. It does not read anything on activation: the insert itself tells a new event
 /// from a duplicate (the table's unique key decides, even across two activations). Once the event is stored and
-/// handed to the stream, the activation is let go: everything needed later is in PostgreSQL. Deliveries queued behind
+/// handed to the publisher (which batches it onto the stream), the activation is let go: everything needed later is in PostgreSQL. Deliveries queued behind
 /// the first one move to a fresh activation, which learns from its first insert that the event exists and then counts
 /// the rest as duplicates without touching the unique key again; it lives only briefly (retries come in bursts).
 /// </summary>
@@ -18,7 +16,7 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 [Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class EventGrain(
     EventStore store,
-    IOptions<ProcessingOptions> options,
+    EventPublisher publisher,
     TimeProvider time,
     ILogger<EventGrain> logger) : Grain, IEventGrain
 {
@@ -31,7 +29,7 @@ internal sealed partial class EventGrain(
             _known = true;
             DeactivateOnIdle();
             LogAccepted(logger, incoming.Provider, incoming.ExternalId, incoming.Type);
-            await PublishAsync(new WebhookEvent
+            publisher.Post(new WebhookEvent
             {
                 Provider = incoming.Provider,
                 ExternalId = incoming.ExternalId,
@@ -57,26 +55,15 @@ internal sealed partial class EventGrain(
             return false;
         }
         LogReplay(logger, provider, externalId, reopened.Type);
-        await PublishAsync(reopened);
-        return true;
-    }
-
-    /// <summary>
-    /// Hands the stored event to its partition's router. A failure here loses nothing: the event is committed as
-    /// 'received' and the recovery sweep picks it up.
-    /// </summary>
-    private async Task PublishAsync(WebhookEvent evt)
-    {
         try
         {
-            var stream = this.GetStreamProvider(EventStreams.ProviderName)
-                .GetStream<WebhookEvent>(EventStreams.For(evt.Key, options.Value.Partitions));
-            await stream.OnNextAsync(evt);
+            await publisher.PublishAsync(reopened);
         }
         catch (Exception ex)
         {
-            LogPublishFailed(logger, ex, evt.Provider, evt.ExternalId);
+            LogPublishFailed(logger, ex, provider, externalId);
         }
+        return true;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Accepted {Provider} event {ExternalId} of type {Type}")]

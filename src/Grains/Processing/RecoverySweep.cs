@@ -16,7 +16,7 @@ namespace Orleans.Webhooks.Grains.Processing;
 /// </summary>
 internal sealed partial class RecoverySweep(
     EventStore store,
-    IClusterClient client,
+    EventPublisher publisher,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<RecoverySweep> logger) : BackgroundService
@@ -43,7 +43,7 @@ internal sealed partial class RecoverySweep(
                     if (claimed > 0)
                     {
                         LogRecovering(logger, claimed);
-                        await Task.WhenAll(overdue.Select(PublishAsync)).ConfigureAwait(false);
+                        await Task.WhenAll(overdue.Select(publisher.PublishAsync)).ConfigureAwait(false);
                     }
                 }
                 while (claimed == BatchSize && !stoppingToken.IsCancellationRequested);
@@ -54,11 +54,6 @@ internal sealed partial class RecoverySweep(
             }
         }
     }
-
-    private Task PublishAsync(WebhookEvent evt) =>
-        client.GetStreamProvider(EventStreams.ProviderName)
-            .GetStream<WebhookEvent>(EventStreams.For(evt.Key, options.Value.Partitions))
-            .OnNextAsync(evt);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Recovery sweep re-publishing {Count} events still waiting to be processed")]
     private static partial void LogRecovering(ILogger logger, int count);

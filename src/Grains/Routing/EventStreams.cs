@@ -8,8 +8,10 @@ public static class EventStreams
     public const string ProviderName = "events";
     public const string Namespace = "webhook-events";
 
-    public static StreamId For(string eventKey, int partitions) =>
-        StreamId.Create(Namespace, Partition(eventKey, partitions).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public static StreamId For(string eventKey, int partitions) => ForPartition(Partition(eventKey, partitions));
+
+    public static StreamId ForPartition(int partition) =>
+        StreamId.Create(Namespace, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>A stable hash (not string.GetHashCode, which differs per process) so every silo picks the same partition.</summary>
     public static int Partition(string eventKey, int partitions)

@@ -13,6 +13,7 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _execute;
     private readonly int _maxBatch;
+    private readonly TimeSpan _linger;
     private readonly string _name;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -23,8 +24,10 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
         Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> execute,
         int workers,
         int maxBatch,
-        ILogger logger)
+        ILogger logger,
+        TimeSpan linger = default)
     {
+        _linger = linger;
         _name = name;
         _execute = execute;
         _maxBatch = maxBatch;
@@ -34,12 +37,21 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
 
     public Task<TResult> EnqueueAsync(TItem item)
     {
-        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
+        var completion = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(item, completion)))
         {
             throw new ObjectDisposedException(_name);
         }
-        return pending.Completion.Task;
+        return completion.Task;
+    }
+
+    /// <summary>Queues an item nobody waits for; a failed batch is logged.</summary>
+    public void Post(TItem item)
+    {
+        if (!_queue.Writer.TryWrite(new Pending(item, null)))
+        {
+            throw new ObjectDisposedException(_name);
+        }
     }
 
     private async Task RunAsync()
@@ -49,6 +61,10 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (_linger > TimeSpan.Zero)
+            {
+                await Task.Delay(_linger).ConfigureAwait(false); // let a batch gather: for work nobody waits on
+            }
             batch.Clear();
             items.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var next))
@@ -65,7 +81,7 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
                 var results = await _execute(items, _stopping.Token).ConfigureAwait(false);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Completion.TrySetResult(results[i]);
+                    batch[i].Completion?.TrySetResult(results[i]);
                 }
             }
             catch (Exception ex)
@@ -73,7 +89,7 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
                 LogBatchFailed(_logger, ex, _name, batch.Count);
                 foreach (var pending in batch)
                 {
-                    pending.Completion.TrySetException(ex);
+                    pending.Completion?.TrySetException(ex);
                 }
             }
         }
@@ -89,5 +105,5 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Batch {Batch} of {Count} items failed")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string batch, int count);
 
-    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Completion);
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult>? Completion);
 }
