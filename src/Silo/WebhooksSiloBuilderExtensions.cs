@@ -71,11 +71,21 @@ public static class WebhooksSiloBuilderExtensions
         }
         // The stream carries only what is already committed in webhook_events; the recovery sweep covers what it drops.
         // Its pub/sub state is durable so that explicit subscriptions survive a silo.
-        silo.AddMemoryStreams(EventStreams.ProviderName);
+        // Delivered events are not needed in the stream's cache (the table has them): the defaults (5 to 30 minutes) held
+        // every event of the last minutes in memory, which at a few thousand events a second was most of the silo's memory.
+        silo.AddMemoryStreams(EventStreams.ProviderName, streams => streams.ConfigureCacheEviction(eviction => eviction.Configure(cache =>
+        {
+            cache.DataMinTimeInCache = TimeSpan.FromSeconds(10);
+            cache.DataMaxAgeInCache = TimeSpan.FromMinutes(1);
+        })));
         silo.AddAdoNetGrainStorage("PubSubStore", AdoNet);
         // Look for idle activations every 10 s rather than every minute, so that short age limits (30 s for payments,
         // orders, customers and events) keep the number of activations, and the memory, in proportion to the event rate.
         silo.Configure<GrainCollectionOptions>(collection => collection.CollectionQuantum = TimeSpan.FromSeconds(10));
+        // The directory cache keeps an entry for every activation it has seen, gone or not, up to CacheSize (default
+        // 1,000,000: two entries per event here, a few hundred MiB). Entries for grains that are gone are useless to us,
+        // and the ones still alive are found again with one lookup: a tenth of the default bounds the memory.
+        silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 100_000);
         silo.AddDashboard();
         silo.Services.AddWebhookGrains(configuration, ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.EventStore));
         return silo;
