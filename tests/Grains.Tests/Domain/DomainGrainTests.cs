@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Testing;
@@ -36,6 +37,23 @@ public sealed class DomainGrainTests(ClusterFixture fixture)
             "SELECT state::text FROM grain_state WHERE state_name = 'payment' AND grain_id LIKE @k", ("k", $"%{id}"));
         Assert.Contains("12.34", json, StringComparison.Ordinal);
         Assert.DoesNotContain("$type", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppliedEvent_ActivationLetGoWithinSeconds_StateReadBackFromStorage()
+    {
+        var id = Events.NewId("pay");
+        var payment = Payment(id);
+        var grainId = payment.GetGrainId();
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+
+        Assert.True(await payment.ApplyAsync(Completed(id, 5m, "usd", 0)));
+        Assert.Contains(grainId, await management.GetActiveGrains(grainId.Type));
+
+        // Well before the 30 s idle limit: released about a second after its last event.
+        await Eventually.MatchesAsync(() => management.GetActiveGrains(grainId.Type).AsTask(), active => !active.Contains(grainId),
+            TimeSpan.FromSeconds(10), "the payment grain's activation to be released");
+        Assert.Equal(5m, (await payment.GetAsync())!.Amount);
     }
 
     [Fact]
