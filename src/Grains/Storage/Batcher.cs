@@ -6,7 +6,8 @@ namespace Orleans.Webhooks.Grains.Storage;
 /// <summary>
 /// Group commit: callers enqueue one item each and await its result; a few workers take whatever has queued up
 /// and run it as one database round trip and one commit. Under load many events share a commit; alone, an item
-/// goes out at once. Callers only see a result after their batch's commit.
+/// goes out at once. Callers only see a result after their batch's commit. For work nobody waits on (publishing), a
+/// linger makes each worker wait a moment before taking a batch, so that batches stay large at any rate.
 /// </summary>
 internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
 {
