@@ -13,17 +13,19 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// cost the silo more CPU than storing the event). Batches go to the partitions in turn, which spreads them over all
 /// routers; which router applies an event does not matter, since domain grains apply each event once and in any order.
 /// </summary>
-public sealed class EventPublisher : IAsyncDisposable
+public sealed partial class EventPublisher : IAsyncDisposable
 {
     private readonly IClusterClient _client;
     private readonly int _partitions;
     private readonly Batcher<WebhookEvent, bool> _batches;
+    private readonly ILogger<EventPublisher> _logger;
     private int _next;
 
     public EventPublisher(IClusterClient client, IOptions<ProcessingOptions> options, ILogger<EventPublisher> logger)
     {
         var settings = options.Value;
         _client = client;
+        _logger = logger;
         _partitions = settings.Partitions;
         _next = Random.Shared.Next(_partitions);
         _batches = new Batcher<WebhookEvent, bool>(
@@ -37,7 +39,13 @@ public sealed class EventPublisher : IAsyncDisposable
     /// Hands the event over without waiting. Losing it loses nothing: it is committed as 'received', and the recovery
     /// sweep publishes what is still 'received' after <see cref="ProcessingOptions.RecoverAfter"/>.
     /// </summary>
-    public void Post(WebhookEvent evt) => _batches.Post(evt);
+    public void Post(WebhookEvent evt)
+    {
+        if (!_batches.TryPost(evt))
+        {
+            LogNotPublished(_logger, evt.Provider, evt.ExternalId);
+        }
+    }
 
     private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<WebhookEvent> batch, CancellationToken cancellationToken)
     {
@@ -51,4 +59,8 @@ public sealed class EventPublisher : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _batches.DisposeAsync();
+
+    // The silo is stopping: the event is committed as 'received', and a silo's recovery sweep will publish it.
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Silo stopping: {Provider} event {ExternalId} is left to the recovery sweep")]
+    private static partial void LogNotPublished(ILogger logger, string provider, string externalId);
 }

@@ -46,14 +46,8 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
         return completion.Task;
     }
 
-    /// <summary>Queues an item nobody waits for; a failed batch is logged.</summary>
-    public void Post(TItem item)
-    {
-        if (!_queue.Writer.TryWrite(new Pending(item, null)))
-        {
-            throw new ObjectDisposedException(_name);
-        }
-    }
+    /// <summary>Queues an item nobody waits for; a failed batch is logged. False once the batcher is shutting down.</summary>
+    public bool TryPost(TItem item) => _queue.Writer.TryWrite(new Pending(item, null));
 
     private async Task RunAsync()
     {

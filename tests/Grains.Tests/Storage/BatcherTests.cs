@@ -25,7 +25,7 @@ public sealed class BatcherTests
 
         for (var i = 0; i < 100; i++)
         {
-            batcher.Post(i);
+            Assert.True(batcher.TryPost(i));
         }
         await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -61,5 +61,15 @@ public sealed class BatcherTests
             Assert.Equal("database down", error.Message);
         }
         Assert.True(await batcher.EnqueueAsync(4));
+    }
+
+    [Fact]
+    public async Task AfterDisposal_PostIsRefusedNotThrown()
+    {
+        var batcher = new Batcher<int, bool>("test", (items, _) =>
+            Task.FromResult<IReadOnlyList<bool>>(items.Select(_ => true).ToArray()), workers: 1, maxBatch: 8, NullLogger.Instance);
+        await batcher.DisposeAsync();
+
+        Assert.False(batcher.TryPost(1));
     }
 }
