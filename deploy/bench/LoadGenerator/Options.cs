@@ -4,8 +4,10 @@ namespace Orleans.Webhooks.LoadGenerator;
 
 /// <summary>Command line: <c>--name value</c> pairs; durations in seconds.</summary>
 public sealed record Options(
-    Uri Url, string Secret, string Tag, int Connections, double WarmupSeconds, double DurationSeconds, double HalfSeconds,
-    long? Count, int Block, int WarmupBlock, int MaxBlock, double MinRate, string? ResultsFile, string? IdsFile)
+    Uri Url, string Secret, string Tag, int Connections, double WarmupSeconds, double WarmupMaxSeconds, double WarmupWindowSeconds,
+    double DurationSeconds, double HalfSeconds,
+    long? Count, int Block, int WarmupBlock, int MaxBlock, double MinRate, string? ResultsFile, string? IdsFile,
+    string? TimelineFile)
 {
     public static Options Parse(string[] args)
     {
@@ -27,14 +29,17 @@ public sealed record Options(
             Get("tag", $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x}"),
             (int)Number("connections", 64),
             Number("warmup", 3),
+            Number("warmup-max", 45),
+            Number("warmup-window", 5),
             Number("duration", 15),
             Number("half-duration", 10),
             values.ContainsKey("count") ? (long)Number("count", 0) : null,
             (int)Number("block", 100_000),
-            (int)Number("warmup-block", 100_000),
+            (int)Number("warmup-block", 200_000),
             (int)Number("max-block", 2_000_000),
-            Number("min-rate", 40_000),
+            Number("min-rate", 5_000),
             values.GetValueOrDefault("results"),
-            values.GetValueOrDefault("ids"));
+            values.GetValueOrDefault("ids"),
+            values.GetValueOrDefault("timeline"));
     }
 }

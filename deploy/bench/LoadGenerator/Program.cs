@@ -59,15 +59,32 @@ if (options.Count is { } total)
 }
 else
 {
+    // Warm up until the rate levels off. A service runs for days; what it does while its tiered JIT is still at work is
+    // not its speed: under full load on two cores the rate of every server here still rose for 30-45 s. So: windows of
+    // --warmup-window seconds, at least --warmup seconds in all, and done once two windows in a row are no more than 5 %
+    // faster than the best window before them (or after --warmup-max seconds).
     var warmup = Build(options.WarmupBlock);
     var warmupStart = Stopwatch.GetTimestamp();
-    await driver.RunClosedAsync(warmup, After(options.WarmupSeconds));
+    var windowRates = new List<double>();
+    while (true)
+    {
+        var windowStart = Stopwatch.GetTimestamp();
+        await driver.RunClosedAsync(warmup, After(options.WarmupWindowSeconds));
+        windowRates.Add(warmup.AcceptedPerSecond(windowStart, Stopwatch.GetTimestamp()));
+        var elapsed = Stopwatch.GetElapsedTime(warmupStart).TotalSeconds;
+        var levelledOff = windowRates.Count >= 3 && windowRates[^2..].Max() <= 1.05 * windowRates[..^2].Max();
+        if (warmup.Taken >= warmup.Count || elapsed >= options.WarmupMaxSeconds || (elapsed >= options.WarmupSeconds && levelledOff))
+        {
+            break;
+        }
+    }
     var warm = PhaseStats.Of("warm-up", [warmup], warmupStart, Stopwatch.GetTimestamp());
-    Console.Error.WriteLine($"[load] {warm.Describe()}");
+    Console.Error.WriteLine($"[load] {warm.Describe()}; per {options.WarmupWindowSeconds:F0} s: {string.Join(", ", windowRates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}/s");
+    results.Add(string.Create(CultureInfo.InvariantCulture, $"WARMUP_S={warm.Seconds:F0}"));
 
-    // Steady state can be several times the cold warm-up rate (the ceiling is), so build for whichever is more: four times
-    // the warm-up rate or --min-rate. Building costs about a second and 350 bytes a request; running out ends the phase early.
-    var full = Build((int)Math.Clamp(Math.Max(warm.AcceptedPerSecond * 4, options.MinRate) * options.DurationSeconds, 50_000, options.MaxBlock));
+    // Build for twice the best warm-up window (or --min-rate): building costs about a second per 300,000 requests and 350
+    // bytes each, and running out ends the phase early (a warning says so).
+    var full = Build((int)Math.Clamp(Math.Max(windowRates.Max() * 2, options.MinRate) * options.DurationSeconds, 20_000, options.MaxBlock));
     var fullStart = Stopwatch.GetTimestamp();
     var fullEnd = After(options.DurationSeconds);
     await driver.RunClosedAsync(full, fullEnd);
@@ -87,6 +104,14 @@ else
         await driver.RunOpenAsync(half, rate);
         var halfStats = PhaseStats.Of(string.Create(CultureInfo.InvariantCulture, $"half rate ({rate:F0}/s offered)"), [half], halfStart, Stopwatch.GetTimestamp());
         Report("HALF", halfStats);
+        if (options.TimelineFile is { } timeline)
+        {
+            // When each half-rate request was answered (ms since the phase began) and how long it took: shows whether the
+            // slow ones are spread out (queueing) or bunched together (a pause in one of the servers).
+            var startedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)Stopwatch.GetElapsedTime(halfStart).TotalMilliseconds;
+            await File.WriteAllLinesAsync(timeline, Enumerable.Range(0, half.Taken).Select(i => string.Create(CultureInfo.InvariantCulture,
+                $"{Stopwatch.GetElapsedTime(halfStart, half.CompletedAt[i]).TotalMilliseconds:F1} {Stopwatch.GetElapsedTime(0, half.Latency[i]).TotalMilliseconds:F2}")).Prepend($"# half-rate phase began at unix ms {startedAtUnixMs}; per request: answered at ms since then, latency ms"));
+        }
         results.Add(string.Create(CultureInfo.InvariantCulture, $"HALF_OFFERED={rate:F1}"));
     }
 }

@@ -53,6 +53,21 @@ public sealed class RequestBlock
 
     public string EventId(int index) => EventIdOf(Tag, FirstSeq + index);
 
+    /// <summary>200 accepted answered between two Stopwatch timestamps, per second.</summary>
+    public double AcceptedPerSecond(long from, long to)
+    {
+        var accepted = 0;
+        for (var i = 0; i < Taken; i++)
+        {
+            if (Status[i] == Outcome.Accepted && CompletedAt[i] > from && CompletedAt[i] <= to)
+            {
+                accepted++;
+            }
+        }
+        var seconds = (double)(to - from) / System.Diagnostics.Stopwatch.Frequency;
+        return seconds > 0 ? accepted / seconds : 0;
+    }
+
     public bool TryTake(out int index)
     {
         index = Interlocked.Increment(ref _next) - 1;
