@@ -84,8 +84,10 @@ public static class WebhooksSiloBuilderExtensions
         silo.Configure<GrainCollectionOptions>(collection => collection.CollectionQuantum = TimeSpan.FromSeconds(10));
         // The directory cache keeps an entry for every activation it has seen, gone or not, up to CacheSize (default
         // 1,000,000: two entries per event here, a few hundred MiB). Entries for grains that are gone are useless to us,
-        // and the ones still alive are found again with one lookup: a tenth of the default bounds the memory.
-        silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 100_000);
+        // and the ones still alive are found again with one lookup. 10,000 covers the grains active in the last seconds;
+        // with 100,000 every entry outlived several collections, and the silo's gen0 pauses under load were 18-47 ms
+        // instead of 15-28 ms (the slowest 1 % of answers wait for them).
+        silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 10_000);
         silo.AddDashboard();
         silo.Services.AddWebhookGrains(configuration, ConnectionPools.WithDefaultMaxPoolSize(connectionString, ConnectionPools.EventStore));
         return silo;
