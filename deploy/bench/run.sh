@@ -106,8 +106,14 @@ cpu_seconds() { local p; for p; do awk '{ sub(/.*\) /, ""); print $12 + $13 }' "
 backends_of() { pgrep -f "postgres: .* $1 " | tr '\n' ' '; }
 
 q() { local db="$1"; shift; PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -v ON_ERROR_STOP=1 -tAq "$@"; }
+# Drops and creates a database. Right after a run, a backend of another role (an autovacuum worker on the tables just
+# filled) can refuse the FORCE of the database's owner: try again for a few seconds, then as the postgres superuser.
 fresh_database() {
-  q postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null || die "could not drop database $1"
+  for _ in 1 2 3 4 5; do
+    q postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 && { ensure_database "$1"; return; }
+    sleep 1
+  done
+  as_postgres "psql -p $PG_PORT -qc 'DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)'" >/dev/null || die "could not drop database $1"
   ensure_database "$1"
 }
 now_ms() { date +%s%3N; }

@@ -63,22 +63,27 @@ else
     // not its speed: under full load on two cores the rate of every server here still rose for 30-45 s. So: windows of
     // --warmup-window seconds, at least --warmup seconds in all, and done once two windows in a row are no more than 5 %
     // faster than the best window before them (or after --warmup-max seconds).
-    var warmup = Build(options.WarmupBlock);
+    var warmups = new List<RequestBlock> { Build(options.WarmupBlock) };
     var warmupStart = Stopwatch.GetTimestamp();
     var windowRates = new List<double>();
     while (true)
     {
         var windowStart = Stopwatch.GetTimestamp();
-        await driver.RunClosedAsync(warmup, After(options.WarmupWindowSeconds));
-        windowRates.Add(warmup.AcceptedPerSecond(windowStart, Stopwatch.GetTimestamp()));
+        var block = warmups[^1];
+        await driver.RunClosedAsync(block, After(options.WarmupWindowSeconds));
+        windowRates.Add(block.AcceptedPerSecond(windowStart, Stopwatch.GetTimestamp()));
         var elapsed = Stopwatch.GetElapsedTime(warmupStart).TotalSeconds;
         var levelledOff = windowRates.Count >= 3 && windowRates[^2..].Max() <= 1.05 * windowRates[..^2].Max();
-        if (warmup.Taken >= warmup.Count || elapsed >= options.WarmupMaxSeconds || (elapsed >= options.WarmupSeconds && levelledOff))
+        if (elapsed >= options.WarmupMaxSeconds || (elapsed >= options.WarmupSeconds && levelledOff))
         {
             break;
         }
+        if (block.Taken >= block.Count)
+        {
+            warmups.Add(Build(options.WarmupBlock));
+        }
     }
-    var warm = PhaseStats.Of("warm-up", [warmup], warmupStart, Stopwatch.GetTimestamp());
+    var warm = PhaseStats.Of("warm-up", warmups, warmupStart, Stopwatch.GetTimestamp());
     Console.Error.WriteLine($"[load] {warm.Describe()}; per {options.WarmupWindowSeconds:F0} s: {string.Join(", ", windowRates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}/s");
     results.Add(string.Create(CultureInfo.InvariantCulture, $"WARMUP_S={warm.Seconds:F0}"));
 
