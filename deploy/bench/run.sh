@@ -3,7 +3,7 @@
 # (INSERT per request + polling loop), all driven by the same load generator; prints one markdown table.
 #   deploy/bench/run.sh              ceiling, naive, product with 1 silo, product with 2 silos (2.5 minutes on 2 cores + the build)
 #   deploy/bench/run.sh --long [N]   N events (default 1000000) through the product with 1 silo: memory over time
-# Knobs (environment): BENCH_CONNECTIONS (64), BENCH_WARMUP (15 s at least), BENCH_WARMUP_MAX (40 s), BENCH_DURATION (10 s),
+# Knobs (environment): BENCH_CONNECTIONS (64), BENCH_WARMUP (15 s at least), BENCH_WARMUP_MAX (35 s), BENCH_DURATION (10 s),
 # BENCH_HALF_DURATION (8 s),
 # BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive product1 product2),
 # BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Disable').
@@ -31,7 +31,7 @@ connections="${BENCH_CONNECTIONS:-64}"
 # Warm-up until the rate levels off (at least BENCH_WARMUP, at most BENCH_WARMUP_MAX seconds): a service runs for days,
 # and the first 20-40 s of a silo under full load on two cores are spent in the tiered JIT, which is not its speed.
 warmup="${BENCH_WARMUP:-15}"
-warmup_max="${BENCH_WARMUP_MAX:-40}"
+warmup_max="${BENCH_WARMUP_MAX:-35}"
 duration="${BENCH_DURATION:-10}"
 half_duration="${BENCH_HALF_DURATION:-8}"
 sample_interval="${BENCH_SAMPLE_INTERVAL:-10}"
@@ -232,7 +232,8 @@ SQL
 
 declare -A label warm rate p50 p99 hrate hp50 hp99 drain rss other
 run_scenario() {
-  local name="$1" server_pids=() url db processed_sql missing_sql
+  local name="$1" server_pids=() url db processed_sql missing_sql scenario_start
+  scenario_start="$(date +%s)"
   case "$name" in
     ceiling) label[$name]="ceiling (bare ASP.NET Core)"; start_ceiling ;;
     naive) label[$name]="naive (INSERT per request + poller)"; start_naive ;;
@@ -260,6 +261,7 @@ run_scenario() {
   fi
   rss[$name]="$(peak_rss_mib "${server_pids[@]}")"
   stop_all
+  say "$name: $(($(date +%s) - scenario_start)) s from start to stop"
 }
 
 # Where the CPU went during the load (stderr): each server process, the database's backends (most open during the

@@ -87,9 +87,9 @@ else
     Console.Error.WriteLine($"[load] {warm.Describe()}; per {options.WarmupWindowSeconds:F0} s: {string.Join(", ", windowRates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}/s");
     results.Add(string.Create(CultureInfo.InvariantCulture, $"WARMUP_S={warm.Seconds:F0}"));
 
-    // Build for twice the best warm-up window (or --min-rate): building costs about a second per 300,000 requests and 350
-    // bytes each, and running out ends the phase early (a warning says so).
-    var full = Build((int)Math.Clamp(Math.Max(windowRates.Max() * 2, options.MinRate) * options.DurationSeconds, 20_000, options.MaxBlock));
+    // Build for 1.5 times the best warm-up window (or --min-rate): building costs about a second per 300,000 requests and
+    // 350 bytes each, and running out ends the phase early (a warning says so).
+    var full = Build((int)Math.Clamp(Math.Max(windowRates.Max() * 1.5, options.MinRate) * options.DurationSeconds, 20_000, options.MaxBlock));
     var fullStart = Stopwatch.GetTimestamp();
     var fullEnd = After(options.DurationSeconds);
     await driver.RunClosedAsync(full, fullEnd);
