@@ -48,7 +48,11 @@ public sealed class Service : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    /// <summary>Starts <paramref name="silos"/> silos and the web API, and waits until /health/ready answers 200.</summary>
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos and the web API, and waits until /health/ready answers 200 and every silo is
+    /// active in the membership table (the web API is ready as soon as one silo answers; a test that kills the second
+    /// silo must know it had joined).
+    /// </summary>
     public static async Task<Service> StartAsync(string database, int basePort, int silos = 1, IReadOnlyDictionary<string, string>? environment = null)
     {
         var service = new Service(await TestDatabase.CreateAsync(database), basePort, environment ?? new Dictionary<string, string>());
@@ -59,6 +63,10 @@ public sealed class Service : IAsyncDisposable
         }
         service.StartApi();
         await service.WaitUntilReadyAsync();
+        await Eventually.MatchesAsync(
+            () => TestDatabase.ScalarAsync<long>(service.ConnectionString,
+                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3", ("c", $"e2e-{basePort}")),
+            active => active == silos, TimeSpan.FromSeconds(60), $"all {silos} silos active in the cluster");
         return service;
     }
 
