@@ -60,7 +60,7 @@ if (options.Count is { } total)
 else
 {
     // Warm up until the rate levels off. A service runs for days; what it does while its tiered JIT is still at work is
-    // not its speed: under full load on two cores the rate of every server here still rose for 30-45 s. So: windows of
+    // not its speed: under full load on two cores the rate of every server here still rose for 30-40 s. So: windows of
     // --warmup-window seconds, at least --warmup seconds in all, and done once two windows in a row are no more than 5 %
     // faster than the best window before them (or after --warmup-max seconds).
     var warmups = new List<RequestBlock> { Build(options.WarmupBlock) };
@@ -114,8 +114,12 @@ else
             // When each half-rate request was answered (ms since the phase began) and how long it took: shows whether the
             // slow ones are spread out (queueing) or bunched together (a pause in one of the servers).
             var startedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)Stopwatch.GetElapsedTime(halfStart).TotalMilliseconds;
-            await File.WriteAllLinesAsync(timeline, Enumerable.Range(0, half.Taken).Select(i => string.Create(CultureInfo.InvariantCulture,
-                $"{Stopwatch.GetElapsedTime(halfStart, half.CompletedAt[i]).TotalMilliseconds:F1} {Stopwatch.GetElapsedTime(0, half.Latency[i]).TotalMilliseconds:F2}")).Prepend($"# half-rate phase began at unix ms {startedAtUnixMs}; per request: answered at ms since then, latency ms"));
+            var lines = Enumerable.Range(0, half.Taken).Select(i => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Stopwatch.GetElapsedTime(halfStart, half.CompletedAt[i]).TotalMilliseconds:F1} {Stopwatch.GetElapsedTime(0, half.Latency[i]).TotalMilliseconds:F2}"));
+            await File.WriteAllLinesAsync(
+                timeline,
+                lines.Prepend($"# half-rate phase began at unix ms {startedAtUnixMs}; per request: answered at ms since then, latency ms"));
         }
         results.Add(string.Create(CultureInfo.InvariantCulture, $"HALF_OFFERED={rate:F1}"));
     }
