@@ -8,9 +8,10 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 /// <summary>
 /// One activation per provider event. It does not read anything on activation: the insert itself tells a new event
 /// from a duplicate (the table's unique key decides, even across two activations). Once the event is stored and
-/// handed to the publisher (which batches it onto the stream), the activation is let go: everything needed later is in PostgreSQL. Deliveries queued behind
-/// the first one move to a fresh activation, which learns from its first insert that the event exists and then counts
-/// the rest as duplicates without touching the unique key again; it lives only briefly (retries come in bursts).
+/// handed to the publisher (which batches it onto the stream), the activation is let go: everything needed later is
+/// in PostgreSQL. Deliveries queued behind the first one move to a fresh activation, which learns from its first insert
+/// that the event exists and then counts the rest as duplicates without touching the unique key again; it lives only
+/// briefly (retries come in bursts).
 /// </summary>
 [CollectionAgeLimit("00:00:30")]
 [Orleans.Placement.PreferLocalPlacement]
