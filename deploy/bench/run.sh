@@ -230,7 +230,7 @@ SQL
   fi
 }
 
-declare -A label warm rate p50 p99 hrate hp50 hp99 drain rss other
+declare -A label warm rate p50 p99 hrate hp50 hp99 drain rss other cpu
 run_scenario() {
   local name="$1" server_pids=() url db processed_sql missing_sql scenario_start
   scenario_start="$(date +%s)"
@@ -265,17 +265,21 @@ run_scenario() {
 }
 
 # Where the CPU went during the load (stderr): each server process, the database's backends (most open during the
-# warm-up), the generator; and per accepted event.
+# warm-up), the generator; and per accepted event. The table's CPU column is the servers' and the database's together.
 report_cpu() {
-  local line="$1: CPU seconds during the load:" pid used
+  local line="$1: CPU seconds during the load:" pid used total=0
+  per_event() { awk -v s="$1" -v n="$TOTAL_ACCEPTED" 'BEGIN { printf "%.2f", n ? s * 1000 / n : 0 }'; }
   for pid in "${server_pids[@]}"; do
     used="$(awk -v a="${cpu_start[$pid]}" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.1f", b - a }')"
-    line+=" ${proc_name[$pid]} $used ($(awk -v s="$used" -v n="$TOTAL_ACCEPTED" 'BEGIN { printf "%.2f", n ? s * 1000 / n : 0 }') ms/event),"
+    total="$(awk -v a="$total" -v b="$used" 'BEGIN { print a + b }')"
+    line+=" ${proc_name[$pid]} $used ($(per_event "$used") ms/event),"
   done
   if [ -n "$db" ]; then
     used="$(cpu_seconds $(backends_of "$db"))"
-    line+=" PostgreSQL backends $used ($(awk -v s="$used" -v n="$TOTAL_ACCEPTED" 'BEGIN { printf "%.2f", n ? s * 1000 / n : 0 }') ms/event),"
+    total="$(awk -v a="$total" -v b="$used" 'BEGIN { print a + b }')"
+    line+=" PostgreSQL backends $used ($(per_event "$used") ms/event),"
   fi
+  cpu[$1]="$(per_event "$total")"
   say "$line load generator ${GENERATOR_CPU_S:-?}"
 }
 
@@ -285,12 +289,12 @@ print_table() {
   local name
   printf '\nmachine: %s cores, %s, %s GiB RAM; load average before the run: %s\n\n' \
     "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$(free -g | awk '/^Mem:/ { print $2 }')" "$load_before"
-  printf '| scenario | warm-up s | accepted/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | peak RSS MiB | non-200 |\n'
-  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  printf '| scenario | warm-up s | accepted/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | peak RSS MiB | CPU ms/event | non-200 |\n'
+  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
   for name in $scenarios; do
     [ -n "${rate[$name]:-}" ] || continue
-    printf '| %s | %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${p50[$name]}" "${p99[$name]}" \
-      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${rss[$name]}" "${other[$name]}"
+    printf '| %s | %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${p50[$name]}" "${p99[$name]}" \
+      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${rss[$name]}" "${cpu[$name]:--}" "${other[$name]}"
   done
   printf '\nratio product/naive %s\n' "$(ratio "${rate[product1]:-0}" "${rate[naive]:-0}")"
   printf 'ratio product/ceiling %s\n' "$(ratio "${rate[product1]:-0}" "${rate[ceiling]:-0}")"
