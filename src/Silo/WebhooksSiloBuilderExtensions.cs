@@ -79,11 +79,9 @@ public static class WebhooksSiloBuilderExtensions
             cache.DataMaxAgeInCache = TimeSpan.FromMinutes(1);
         })));
         silo.AddAdoNetGrainStorage("PubSubStore", AdoNet);
-        // Look for idle activations four times a second rather than every minute: payments, orders and customers are let
-        // go half a second after their last call (DomainActivations), events after 30 s, so that the number of
-        // activations, and the memory, stay in proportion to the event rate. A tick costs little: the collector keeps
-        // activations in buckets by expiry time and only visits the buckets that are due.
-        silo.Configure<GrainCollectionOptions>(collection => collection.CollectionQuantum = TimeSpan.FromMilliseconds(250));
+        // Look for idle activations every 10 s rather than every minute, so that short age limits (30 s for payments,
+        // orders, customers and events) keep the number of activations, and the memory, in proportion to the event rate.
+        silo.Configure<GrainCollectionOptions>(collection => collection.CollectionQuantum = TimeSpan.FromSeconds(10));
         // The directory cache keeps an entry for every activation it has seen, gone or not, up to CacheSize (default
         // 1,000,000: two entries per event here, a few hundred MiB). Entries for grains that are gone are useless to us,
         // and the ones still alive are found again with one lookup. 10,000 covers the grains active in the last seconds;

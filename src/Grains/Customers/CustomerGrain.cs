@@ -6,10 +6,10 @@ using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 namespace Orleans.Webhooks.Grains.Customers;
 
 /// <summary>
-/// Let go half a second after its last call (<see cref="DomainActivations"/>): the state is in PostgreSQL. Placed on the
+/// Let go 200-400 ms after its last applied event (30 idle seconds when only read): the state is in PostgreSQL. Placed on the
 /// silo of the router that first calls it, so that applying an event does not cross silos.
 /// </summary>
-[CollectionAgeLimit(DomainActivations.IdleLimit)]
+[CollectionAgeLimit("00:00:30")]
 [Orleans.Placement.PreferLocalPlacement]
 internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Domain)] IPersistentState<CustomerState> state)
     : DomainGrain<CustomerState, CustomerView>(state), ICustomerGrain
