@@ -264,11 +264,13 @@ run_scenario() {
   say "$name: $(($(date +%s) - scenario_start)) s from start to stop"
 }
 
+# CPU seconds per accepted event, in milliseconds.
+per_event() { awk -v s="$1" -v n="$TOTAL_ACCEPTED" 'BEGIN { printf "%.2f", n ? s * 1000 / n : 0 }'; }
+
 # Where the CPU went during the load (stderr): each server process, the database's backends (most open during the
 # warm-up), the generator; and per accepted event. The table's CPU column is the servers' and the database's together.
 report_cpu() {
   local line="$1: CPU seconds during the load:" pid used total=0
-  per_event() { awk -v s="$1" -v n="$TOTAL_ACCEPTED" 'BEGIN { printf "%.2f", n ? s * 1000 / n : 0 }'; }
   for pid in "${server_pids[@]}"; do
     used="$(awk -v a="${cpu_start[$pid]}" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.1f", b - a }')"
     total="$(awk -v a="$total" -v b="$used" 'BEGIN { print a + b }')"
