@@ -49,6 +49,12 @@ public static partial class WebhookEndpoints
 
         var request = new WebhookRequest(resolved.Name, resolved.Options, context.Request.Headers, context.Request.Query, context.Request.ContentType, body);
         var signature = await resolved.Scheme.Verifier.VerifyAsync(request, cancellationToken);
+        if (signature == SignatureResult.KeyUnavailable)
+        {
+            LogKeyUnavailable(logger, resolved.Name);
+            Count("unavailable");
+            return Problems.Unavailable("The key to verify this delivery cannot be obtained right now; retry later.");
+        }
         if (signature != SignatureResult.Valid)
         {
             LogRejected(logger, resolved.Name, signature);
@@ -153,6 +159,9 @@ public static partial class WebhookEndpoints
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Rejected a {Provider} delivery: {Result}")]
     private static partial void LogRejected(ILogger logger, string provider, SignatureResult result);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Could not obtain the key to verify a {Provider} delivery; answered 503")]
+    private static partial void LogKeyUnavailable(ILogger logger, string provider);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Could not store {Provider} event {ExternalId}; answered 503")]
     private static partial void LogNotStored(ILogger logger, Exception exception, string provider, string externalId);

@@ -40,21 +40,25 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
         return true;
     }
 
-    /// <summary>The certificate, or null when it cannot be had (untrusted URL, download or parse failure).</summary>
-    public async ValueTask<X509Certificate2?> GetAsync(ProviderOptions options, string? certificateUrl, CancellationToken cancellationToken)
+    /// <summary>
+    /// The certificate; or <see cref="CertificateLookup.Refused"/> for a URL we do not download from (the delivery cannot
+    /// be PayPal's), or <see cref="CertificateLookup.Unavailable"/> when the download or the configured file fails (our
+    /// side or PayPal's is at fault, not the delivery).
+    /// </summary>
+    public async ValueTask<CertificateLookup> GetAsync(ProviderOptions options, string? certificateUrl, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(options.CertificatePath))
         {
-            return FromFile(options.CertificatePath);
+            return FromFile(options.CertificatePath) is { } configured ? new CertificateLookup(configured) : CertificateLookup.Unavailable;
         }
         if (!IsTrustedUrl(certificateUrl, out var uri))
         {
             LogUntrustedUrl(logger);
-            return null;
+            return CertificateLookup.Refused;
         }
         if (_byUrl.TryGetValue(uri.AbsoluteUri, out var cached))
         {
-            return cached;
+            return new CertificateLookup(cached);
         }
         try
         {
@@ -67,12 +71,12 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
             {
                 _byUrl.Clear(); // PayPal rotates rarely; this only bounds what many distinct PayPal URLs could pile up
             }
-            return _byUrl.GetOrAdd(uri.AbsoluteUri, certificate);
+            return new CertificateLookup(_byUrl.GetOrAdd(uri.AbsoluteUri, certificate));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or CryptographicException && !cancellationToken.IsCancellationRequested)
         {
             LogDownloadFailed(logger, ex, uri.Host);
-            return null;
+            return CertificateLookup.Unavailable;
         }
     }
 
@@ -112,4 +116,14 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Could not read the PayPal CertificatePath file")]
     private static partial void LogFileFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>What <see cref="PayPalCertificateSource.GetAsync"/> found: a certificate, or why there is none.</summary>
+public readonly record struct CertificateLookup(X509Certificate2? Certificate, bool IsUnavailable = false)
+{
+    /// <summary>Not a certificate we would ever trust: the delivery fails verification.</summary>
+    public static CertificateLookup Refused => new(null);
+
+    /// <summary>The certificate could not be had now: the delivery can be neither accepted nor refused.</summary>
+    public static CertificateLookup Unavailable => new(null, IsUnavailable: true);
 }

@@ -31,8 +31,13 @@ public sealed class PayPalSignatureVerifier(PayPalCertificateSource certificates
         {
             return SignatureResult.MissingSignature;
         }
-        var certificate = await certificates.GetAsync(request.Options, request.Header(CertUrlHeader), cancellationToken);
-        return certificate is null ? SignatureResult.Mismatch : Verify(request, certificate, time);
+        var lookup = await certificates.GetAsync(request.Options, request.Header(CertUrlHeader), cancellationToken);
+        return lookup switch
+        {
+            { Certificate: { } certificate } => Verify(request, certificate, time),
+            { IsUnavailable: true } => SignatureResult.KeyUnavailable,
+            _ => SignatureResult.Mismatch,
+        };
     }
 
     public static SignatureResult Verify(WebhookRequest request, X509Certificate2 certificate, TimeProvider time)

@@ -7,4 +7,9 @@ public enum SignatureResult
     Mismatch,
     /// <summary>The signed timestamp is outside the tolerance window (or not a timestamp).</summary>
     OutsideTolerance,
+    /// <summary>
+    /// The key to check the signature against cannot be had now (PayPal's certificate could not be downloaded or read):
+    /// nothing says the delivery is forged, so it is answered 503 and the provider retries.
+    /// </summary>
+    KeyUnavailable,
 }

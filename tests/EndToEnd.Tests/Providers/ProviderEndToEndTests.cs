@@ -472,6 +472,32 @@ public sealed class ProviderEndToEndTests(ProviderFixture fixture)
     }
 
     [Fact]
+    public async Task PayPal_CertificateFileGoneAfterStart_Returns503WithRetryAfterAndStoresNothing_ThenAcceptsOnceItIsBack()
+    {
+        var eventId = NewPayPalEventId();
+        var body = PayPalCapture(eventId, "PAYMENT.CAPTURE.COMPLETED", NewPayPalId(), "12.00", "USD", NewPayPalId());
+        var certificate = await File.ReadAllTextAsync(fixture.MovedCertificatePath);
+        File.Delete(fixture.MovedCertificatePath);
+        try
+        {
+            using var response = await Service.Http.SendAsync(ProviderSigning.PayPal(body, fixture.PayPalKey, provider: "paypal-moved"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.DoesNotContain("BEGIN CERTIFICATE", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await TestDatabase.ScalarAsync<long>(Service.ConnectionString,
+                "SELECT count(*) FROM webhook_events WHERE provider = 'paypal-moved' AND external_id = @x", ("x", eventId)));
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(fixture.MovedCertificatePath, certificate);
+        }
+
+        // PayPal's retry, once the operator has put the file back.
+        await AcceptedAsync(ProviderSigning.PayPal(body, fixture.PayPalKey, provider: "paypal-moved"), "paypal-moved", eventId);
+    }
+
+    [Fact]
     public async Task PayPal_SignedForAnotherWebhookId_Returns401AndStoresNothing()
     {
         var eventId = NewPayPalEventId();

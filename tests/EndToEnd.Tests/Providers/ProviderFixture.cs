@@ -6,7 +6,8 @@ namespace Orleans.Webhooks.EndToEnd.Tests.Providers;
 /// <summary>
 /// One silo and the web API with every provider scheme configured through environment variables, as an operator would:
 /// stripe (plus a configured invoice.paid mapping), a second Stripe instance stripe-eu, github, shopify,
-/// standard-webhooks, paypal (with a certificate generated here, whose key signs the deliveries) and mailchimp.
+/// standard-webhooks, paypal (with a certificate generated here, whose key signs the deliveries) and mailchimp; and
+/// paypal-moved, a second PayPal instance whose certificate file a test takes away while the service runs.
 /// </summary>
 public sealed class ProviderFixture : IAsyncLifetime
 {
@@ -18,6 +19,9 @@ public sealed class ProviderFixture : IAsyncLifetime
     public const string PayPalWebhookId = "WH-E2E";
 
     private readonly string _certificatePath = Path.Combine(Path.GetTempPath(), $"webhooks-e2e-paypal-{Guid.NewGuid():N}.pem");
+
+    /// <summary>The certificate file of the paypal-moved provider (the same certificate as paypal's).</summary>
+    public string MovedCertificatePath { get; } = Path.Combine(Path.GetTempPath(), $"webhooks-e2e-paypal-moved-{Guid.NewGuid():N}.pem");
 
     public Service Service { get; private set; } = null!;
 
@@ -34,6 +38,7 @@ public sealed class ProviderFixture : IAsyncLifetime
             .CreateSelfSigned(now.AddDays(-1), now.AddDays(30)))
         {
             await File.WriteAllTextAsync(_certificatePath, certificate.ExportCertificatePem());
+            await File.WriteAllTextAsync(MovedCertificatePath, certificate.ExportCertificatePem());
         }
 
         Service = await Service.StartAsync("webhooks_test_providers", 5911, environment: new Dictionary<string, string>
@@ -47,6 +52,9 @@ public sealed class ProviderFixture : IAsyncLifetime
             ["Webhooks__Providers__standard-webhooks__Secrets__0"] = StandardWebhooksSecret,
             ["Webhooks__Providers__paypal__WebhookId"] = PayPalWebhookId,
             ["Webhooks__Providers__paypal__CertificatePath"] = _certificatePath,
+            ["Webhooks__Providers__paypal-moved__Scheme"] = "paypal",
+            ["Webhooks__Providers__paypal-moved__WebhookId"] = PayPalWebhookId,
+            ["Webhooks__Providers__paypal-moved__CertificatePath"] = MovedCertificatePath,
             ["Webhooks__Providers__mailchimp__Secrets__0"] = MailchimpSecret,
         });
     }
@@ -59,6 +67,7 @@ public sealed class ProviderFixture : IAsyncLifetime
         }
         PayPalKey.Dispose();
         File.Delete(_certificatePath);
+        File.Delete(MovedCertificatePath);
     }
 }
 

@@ -76,13 +76,13 @@ public static class ProviderSigning
     /// PayPal's transmission headers: an RSA (PKCS#1 v1.5, SHA-256) signature over
     /// <c>{transmission id}|{transmission time}|{webhook id}|{crc32 of the body, unsigned decimal}</c>.
     /// </summary>
-    public static HttpRequestMessage PayPal(string body, RSA key, string webhookId = ProviderFixture.PayPalWebhookId)
+    public static HttpRequestMessage PayPal(string body, RSA key, string webhookId = ProviderFixture.PayPalWebhookId, string provider = "paypal")
     {
         var transmissionId = Guid.NewGuid().ToString();
         var transmissionTime = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var crc = Crc32(Encoding.UTF8.GetBytes(body)).ToString(CultureInfo.InvariantCulture);
         var signed = Encoding.UTF8.GetBytes($"{transmissionId}|{transmissionTime}|{webhookId}|{crc}");
-        var request = Post("/webhook/paypal", body, Json);
+        var request = Post($"/webhook/{provider}", body, Json);
         request.Headers.Add("PAYPAL-TRANSMISSION-ID", transmissionId);
         request.Headers.Add("PAYPAL-TRANSMISSION-TIME", transmissionTime);
         request.Headers.Add("PAYPAL-TRANSMISSION-SIG", Convert.ToBase64String(key.SignData(signed, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));

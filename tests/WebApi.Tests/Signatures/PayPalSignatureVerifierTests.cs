@@ -166,11 +166,34 @@ public sealed class PayPalSignatureVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task PayPalSignature_CertDownloadFails_ReturnsMismatch()
+    public async Task PayPalSignature_CertDownloadFails_ReturnsKeyUnavailable()
     {
         var handler = new CountingHandler("", HttpStatusCode.InternalServerError);
         var result = await VerifyAsync(Headers(Sign(_key, Time(Now), Body), Time(Now)), options: Options(certificatePath: null), handler: handler);
-        Assert.Equal(SignatureResult.Mismatch, result);
+        Assert.Equal(SignatureResult.KeyUnavailable, result);
+        Assert.Equal(1, handler.Requests);
+    }
+
+    [Fact]
+    public async Task PayPalSignature_CertDownloadNotPem_ReturnsKeyUnavailable()
+    {
+        var handler = new CountingHandler("<html>maintenance</html>");
+        var result = await VerifyAsync(Headers(Sign(_key, Time(Now), Body), Time(Now)), options: Options(certificatePath: null), handler: handler);
+        Assert.Equal(SignatureResult.KeyUnavailable, result);
+    }
+
+    [Fact]
+    public async Task PayPalSignature_CertificatePathGoneAfterStart_ReturnsKeyUnavailable()
+    {
+        var path = _pemPath + ".moved";
+        File.Copy(_pemPath, path);
+        var verifier = Verifier();
+        var request = Create(Options(certificatePath: path), Body, Headers(Sign(_key, Time(Now), Body), Time(Now)));
+        Assert.Equal(SignatureResult.Valid, await verifier.VerifyAsync(request, CancellationToken.None));
+
+        File.Delete(path);
+
+        Assert.Equal(SignatureResult.KeyUnavailable, await verifier.VerifyAsync(request, CancellationToken.None));
     }
 
     [Fact]
