@@ -91,9 +91,13 @@ SQL
 ensure_database() {
   local db="$1"
   if [ "$(PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '${db//\'/\'\'}'")" != 1 ]; then
-    say "creating database $db"
+    say "creating database $db (UTF8)"
+    # UTF8 whatever the cluster's default: a cluster that apt created where no locale was set (a bare container) is
+    # SQL_ASCII, and jsonb there refuses the \u00e9 escapes that a name like "José" is written with. The C locale goes
+    # with any encoding and sorts by code point, as C.UTF-8 does.
     PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -q \
-      -c "CREATE DATABASE \"$db\" OWNER \"$PG_USER\"" || die "could not create database $db"
+      -c "CREATE DATABASE \"$db\" OWNER \"$PG_USER\" ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" \
+      || die "could not create database $db"
   fi
 }
 

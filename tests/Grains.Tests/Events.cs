@@ -22,12 +22,12 @@ public static class Events
         Details = details,
     };
 
-    public static WebhookEvent Stored(string externalId, string type, EventDetails details, string provider = "test") => new()
+    public static WebhookEvent Stored(string externalId, string type, EventDetails details, string provider = "test", DateTimeOffset? receivedAt = null) => new()
     {
         Provider = provider,
         ExternalId = externalId,
         Type = type,
         Details = details,
-        ReceivedAt = DateTimeOffset.UtcNow,
+        ReceivedAt = receivedAt ?? DateTimeOffset.UtcNow,
     };
 }

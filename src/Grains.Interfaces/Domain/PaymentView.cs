@@ -5,7 +5,7 @@ public sealed record PaymentView
 {
     [Id(0)] public required string Provider { get; init; }
     [Id(1)] public required string Id { get; init; }
-    /// <summary>completed, failed, refunded, partially_refunded; pending while only a refund has arrived.</summary>
+    /// <summary>completed, failed, refunded, partially_refunded (a refund of no known amount refunds a completed payment).</summary>
     [Id(2)] public required string Status { get; init; }
     [Id(3)] public decimal? Amount { get; init; }
     [Id(4)] public string? Currency { get; init; }

@@ -24,10 +24,23 @@ public static class Currencies
         _ => 2,
     };
 
-    public static decimal FromMinorUnits(long minorUnits, string? currency)
+    /// <summary>
+    /// The exponent of Stripe's amounts, which differs from ISO 4217 for two currencies: Stripe counts Icelandic krónur
+    /// in hundredths (ISO: none; "an ISK amount of 100 is 1 króna") and Malagasy ariary in whole units (ISO: two).
+    /// </summary>
+    public static int StripeExponent(string? currency) => currency switch
+    {
+        _ when string.Equals(currency, "ISK", StringComparison.OrdinalIgnoreCase) => 2,
+        _ when string.Equals(currency, "MGA", StringComparison.OrdinalIgnoreCase) => 0,
+        _ => Exponent(currency),
+    };
+
+    public static decimal FromMinorUnits(long minorUnits, string? currency) => FromMinorUnits(minorUnits, Exponent(currency));
+
+    public static decimal FromMinorUnits(long minorUnits, int exponent)
     {
         var amount = (decimal)minorUnits;
-        for (var i = Exponent(currency); i > 0; i--)
+        for (var i = exponent; i > 0; i--)
         {
             amount /= 10m;
         }

@@ -30,7 +30,9 @@ internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Do
         {
             return current;
         }
-        return new StampedValue { Value = value, At = evt.OccurredAt, EventKey = evt.Key };
+        var newest = new StampedValue { Value = value };
+        newest.StampWith(evt);
+        return newest;
     }
 
     protected override CustomerView View((string Provider, string Id) key) => new()

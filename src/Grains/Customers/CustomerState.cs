@@ -9,12 +9,7 @@ public sealed class CustomerState : DomainState
     public StampedValue? Name { get; set; }
 }
 
-public sealed class StampedValue
+public sealed class StampedValue : Stamped
 {
     public string Value { get; set; } = "";
-    public DateTimeOffset At { get; set; }
-    public string EventKey { get; set; } = "";
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public Stamp Stamp => new(At, EventKey);
 }

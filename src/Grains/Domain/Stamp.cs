@@ -3,18 +3,47 @@ using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 namespace Orleans.Webhooks.Grains.Domain;
 
 /// <summary>
-/// Orders events by the provider's event time, then by event key, so that "the newest wins" picks the same event
-/// whatever order the events arrived in.
+/// Orders events by the provider's event time, then by when we received them, then by event key, so that "the newest
+/// wins" picks the same event whatever order the events were processed in. Stripe's and Mailchimp's event times have
+/// whole seconds only: two events of one second (a customer created and at once updated) are told apart by their
+/// receipt, which follows the order the provider sent them in far more often than their random ids do.
 /// </summary>
-public readonly record struct Stamp(DateTimeOffset At, string EventKey) : IComparable<Stamp>
+public readonly record struct Stamp(DateTimeOffset At, DateTimeOffset ReceivedAt, string EventKey) : IComparable<Stamp>
 {
-    public static Stamp Of(WebhookEvent evt) => new(evt.OccurredAt, evt.Key);
+    public static Stamp Of(WebhookEvent evt) => new(evt.OccurredAt, evt.ReceivedAt, evt.Key);
 
     public int CompareTo(Stamp other)
     {
         var byTime = At.CompareTo(other.At);
-        return byTime != 0 ? byTime : string.CompareOrdinal(EventKey, other.EventKey);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+        var byReceipt = ReceivedAt.CompareTo(other.ReceivedAt);
+        return byReceipt != 0 ? byReceipt : string.CompareOrdinal(EventKey, other.EventKey);
     }
 
     public static bool IsNewer(Stamp candidate, Stamp? current) => current is null || candidate.CompareTo(current.Value) > 0;
+}
+
+/// <summary>
+/// A fact some event told, with what orders it against the facts of other events. States stored before
+/// <see cref="ReceivedAt"/> was kept read it as the minimum, so for them the event key decides ties, as it did.
+/// </summary>
+public abstract class Stamped
+{
+    public DateTimeOffset At { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public string EventKey { get; set; } = "";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Stamp Stamp => new(At, ReceivedAt, EventKey);
+
+    /// <summary>Stamps this fact with the event that told it.</summary>
+    public void StampWith(WebhookEvent evt)
+    {
+        At = evt.OccurredAt;
+        ReceivedAt = evt.ReceivedAt;
+        EventKey = evt.Key;
+    }
 }

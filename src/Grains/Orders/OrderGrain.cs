@@ -27,9 +27,8 @@ internal sealed class OrderGrain([PersistentState("order", StorageNames.Domain)]
             Total = evt.Details.Amount,
             Currency = evt.Details.Currency,
             CustomerId = evt.Details.CustomerId,
-            At = evt.OccurredAt,
-            EventKey = evt.Key,
         };
+        facts.StampWith(evt);
         if (Stamp.IsNewer(facts.Stamp, State.Created?.Stamp))
         {
             State.Created = facts;

@@ -11,14 +11,9 @@ public sealed class OrderState : DomainState
     public DateTimeOffset? CreatedAt { get; set; }
 }
 
-public sealed class OrderFacts
+public sealed class OrderFacts : Stamped
 {
     public decimal? Total { get; set; }
     public string? Currency { get; set; }
     public string? CustomerId { get; set; }
-    public DateTimeOffset At { get; set; }
-    public string EventKey { get; set; } = "";
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public Stamp Stamp => new(At, EventKey);
 }

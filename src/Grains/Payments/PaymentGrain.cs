@@ -18,7 +18,6 @@ internal sealed class PaymentGrain([PersistentState("payment", StorageNames.Doma
     public const string Failed = "failed";
     public const string Refunded = "refunded";
     public const string PartiallyRefunded = "partially_refunded";
-    public const string Pending = "pending";
 
     protected override void Apply(WebhookEvent evt)
     {
@@ -55,24 +54,26 @@ internal sealed class PaymentGrain([PersistentState("payment", StorageNames.Doma
             Currency = details.Currency,
             CustomerId = details.CustomerId,
             OrderId = details.OrderId,
-            At = evt.OccurredAt,
-            EventKey = evt.Key,
         };
+        hint.StampWith(evt);
         if (State.FromRefund is null || (hint.Amount is not null && Stamp.IsNewer(hint.Stamp, State.FromRefund.Stamp)))
         {
             State.FromRefund = hint;
         }
     }
 
-    private static PaymentFacts Facts(WebhookEvent evt) => new()
+    private static PaymentFacts Facts(WebhookEvent evt)
     {
-        Amount = evt.Details.Amount,
-        Currency = evt.Details.Currency,
-        CustomerId = evt.Details.CustomerId,
-        OrderId = evt.Details.OrderId,
-        At = evt.OccurredAt,
-        EventKey = evt.Key,
-    };
+        var facts = new PaymentFacts
+        {
+            Amount = evt.Details.Amount,
+            Currency = evt.Details.Currency,
+            CustomerId = evt.Details.CustomerId,
+            OrderId = evt.Details.OrderId,
+        };
+        facts.StampWith(evt);
+        return facts;
+    }
 
     protected override PaymentView View((string Provider, string Id) key)
     {
@@ -100,14 +101,14 @@ internal sealed class PaymentGrain([PersistentState("payment", StorageNames.Doma
         {
             return amount is { } total && refunded >= total ? Refunded : PartiallyRefunded;
         }
-        var completed = State.Completed;
-        var failed = State.Failed;
-        return (completed, failed) switch
+        // Within one event time a success wins: a payment that succeeded does not fail afterwards (Stripe's, PayPal's
+        // and Shopify's payments end there), and Stripe's times are whole seconds. Nothing but a refund of no known
+        // amount: it refunds a payment that completed.
+        return (State.Completed, State.Failed) switch
         {
-            (not null, null) => Completed,
-            (not null, not null) => completed.Stamp.CompareTo(failed.Stamp) >= 0 ? Completed : Failed,
-            (null, not null) => Failed,
-            _ => Pending,
+            (null, { }) => Failed,
+            ({ } completed, { } failed) when failed.At > completed.At => Failed,
+            _ => Completed,
         };
     }
 }

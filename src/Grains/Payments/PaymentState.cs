@@ -24,15 +24,10 @@ public sealed class PaymentState : DomainState
     public decimal RefundedTotal { get; set; }
 }
 
-public sealed class PaymentFacts
+public sealed class PaymentFacts : Stamped
 {
     public decimal? Amount { get; set; }
     public string? Currency { get; set; }
     public string? CustomerId { get; set; }
     public string? OrderId { get; set; }
-    public DateTimeOffset At { get; set; }
-    public string EventKey { get; set; } = "";
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public Stamp Stamp => new(At, EventKey);
 }

@@ -29,7 +29,9 @@ public static class WebhookIngestionExtensions
         services.AddWebhookScheme<StandardWebhooksSignatureVerifier, StandardWebhooksEventNormaliser>(SchemeNames.StandardWebhooks);
         services.AddWebhookScheme<PayPalSignatureVerifier, PayPalEventNormaliser>(SchemeNames.PayPal);
         services.AddWebhookScheme<MailchimpSignatureVerifier, MailchimpEventNormaliser>(SchemeNames.Mailchimp);
-        services.AddHttpClient(PayPalCertificateSource.HttpClientName);
+        // No redirects: the host check applies to the URL we fetch, and a redirect would take us elsewhere.
+        services.AddHttpClient(PayPalCertificateSource.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<PayPalCertificateSource>();
 
         services.AddRateLimiter(limiter =>

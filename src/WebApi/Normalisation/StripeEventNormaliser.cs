@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Interfaces.Money;
 using Orleans.Webhooks.WebApi.Signatures;
 
 namespace Orleans.Webhooks.WebApi.Normalisation;
@@ -7,7 +8,8 @@ namespace Orleans.Webhooks.WebApi.Normalisation;
 /// <summary>
 /// A Stripe Event: <c>{"id":"evt_...","type":"payment_intent.succeeded","created":&lt;unix&gt;,"data":{"object":{...}}}</c>.
 /// The details are read by the kind of <c>data.object</c> (its <c>object</c> field), so a mapping added for another
-/// event type about the same object gets the same details. Amounts are in minor units of <c>data.object.currency</c>.
+/// event type about the same object gets the same details. Amounts are in minor units of <c>data.object.currency</c>,
+/// as Stripe counts them (<see cref="Currencies.StripeExponent"/>).
 /// </summary>
 public sealed class StripeEventNormaliser : IEventNormaliser
 {
@@ -42,6 +44,7 @@ public sealed class StripeEventNormaliser : IEventNormaliser
     private static EventDetails Details(JsonElement obj, string? providerType, string? type)
     {
         var currency = obj.String("currency");
+        var exponent = Currencies.StripeExponent(currency);
         var customer = obj.String("customer") ?? obj.String("customer", "id"); // an id, or an expanded object
         switch (obj.String("object"))
         {
@@ -49,7 +52,7 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                 return new EventDetails
                 {
                     ObjectId = obj.String("id"),
-                    Amount = obj.MinorUnits(currency, "amount_received") is > 0 and var received ? received : obj.MinorUnits(currency, "amount"),
+                    Amount = obj.MinorUnits(exponent, "amount_received") is > 0 and var received ? received : obj.MinorUnits(exponent, "amount"),
                     Currency = currency,
                     CustomerId = customer,
                     OrderId = obj.String("metadata", "order_id"),
@@ -60,9 +63,9 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                 {
                     ObjectId = obj.String("id"),
                     PaymentId = obj.String("payment_intent") ?? obj.String("id"),
-                    Amount = obj.MinorUnits(currency, "amount_refunded"),
+                    Amount = obj.MinorUnits(exponent, "amount_refunded"),
                     AmountIsTotal = true,
-                    PaymentAmount = obj.MinorUnits(currency, "amount"),
+                    PaymentAmount = obj.MinorUnits(exponent, "amount"),
                     Currency = currency,
                     CustomerId = customer,
                 };
@@ -70,7 +73,7 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                 return new EventDetails
                 {
                     ObjectId = obj.String("payment_intent") ?? obj.String("id"),
-                    Amount = obj.MinorUnits(currency, "amount"),
+                    Amount = obj.MinorUnits(exponent, "amount"),
                     Currency = currency,
                     CustomerId = customer,
                     OrderId = obj.String("metadata", "order_id"),
@@ -80,14 +83,14 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                 {
                     ObjectId = obj.String("id"),
                     PaymentId = obj.String("payment_intent") ?? obj.String("charge"),
-                    Amount = obj.MinorUnits(currency, "amount"),
+                    Amount = obj.MinorUnits(exponent, "amount"),
                     Currency = currency,
                 };
             case "checkout.session":
                 return new EventDetails
                 {
                     ObjectId = obj.String("id"),
-                    Amount = obj.MinorUnits(currency, "amount_total"),
+                    Amount = obj.MinorUnits(exponent, "amount_total"),
                     Currency = currency,
                     CustomerId = customer,
                 };
@@ -96,7 +99,7 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                 return new EventDetails
                 {
                     ObjectId = obj.String("id"),
-                    Amount = obj.MinorUnits(currency, "amount_paid") is > 0 and var paid ? paid : obj.MinorUnits(currency, "total"),
+                    Amount = obj.MinorUnits(exponent, "amount_paid") is > 0 and var paid ? paid : obj.MinorUnits(exponent, "total"),
                     Currency = currency,
                     CustomerId = customer,
                 };
@@ -111,7 +114,7 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                 return new EventDetails
                 {
                     ObjectId = obj.String("id"),
-                    Amount = obj.MinorUnits(currency, "amount"),
+                    Amount = obj.MinorUnits(exponent, "amount"),
                     Currency = currency,
                     CustomerId = customer,
                 };

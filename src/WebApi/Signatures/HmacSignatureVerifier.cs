@@ -38,7 +38,7 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
 
     public IEnumerable<string> ValidateOptions(ProviderOptions options)
     {
-        if (options.Encoding is not ("hex" or "base64"))
+        if (!string.Equals(options.Encoding, "hex", StringComparison.OrdinalIgnoreCase) && !IsBase64(options))
         {
             yield return "Encoding must be 'hex' or 'base64'";
         }

@@ -7,8 +7,9 @@ namespace Orleans.Webhooks.WebApi.Signatures;
 
 /// <summary>
 /// The certificate PayPal signed a delivery with: the provider's <c>CertificatePath</c> (PEM) when set, else the
-/// <c>PAYPAL-CERT-URL</c> of the delivery, downloaded only over https from PayPal's own API hosts and cached by URL.
-/// A URL anywhere else is refused without a request, so a forged delivery cannot bring its own certificate.
+/// <c>PAYPAL-CERT-URL</c> of the delivery, downloaded only over https from PayPal's own API hosts, under PayPal's
+/// certificate path, without following redirects, and cached by URL. A URL anywhere else is refused without a request,
+/// so a forged delivery cannot bring its own certificate.
 /// </summary>
 public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClients, ILogger<PayPalCertificateSource> logger)
 {
@@ -24,7 +25,10 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
     private readonly ConcurrentDictionary<string, X509Certificate2> _byUrl = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (DateTime Written, X509Certificate2 Certificate)> _byPath = new(StringComparer.Ordinal);
 
-    /// <summary>https, default port, no user info, and one of PayPal's API hosts.</summary>
+    /// <summary>The path PayPal serves its signing certificates under.</summary>
+    private const string CertificatesPath = "/v1/notifications/certs/";
+
+    /// <summary>https, default port, no user info, one of PayPal's API hosts, and PayPal's certificate path.</summary>
     public static bool IsTrustedUrl(string? url, out Uri uri)
     {
         uri = null!;
@@ -32,7 +36,9 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
             || parsed.Scheme != Uri.UriSchemeHttps
             || !parsed.IsDefaultPort
             || parsed.UserInfo.Length > 0
-            || !TrustedHosts.Contains(parsed.IdnHost))
+            || !TrustedHosts.Contains(parsed.IdnHost)
+            || !parsed.AbsolutePath.StartsWith(CertificatesPath, StringComparison.Ordinal)
+            || parsed.AbsolutePath.Length == CertificatesPath.Length)
         {
             return false;
         }
@@ -41,9 +47,11 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
     }
 
     /// <summary>
-    /// The certificate; or <see cref="CertificateLookup.Refused"/> for a URL we do not download from (the delivery cannot
-    /// be PayPal's), or <see cref="CertificateLookup.Unavailable"/> when the download or the configured file fails (our
-    /// side or PayPal's is at fault, not the delivery).
+    /// The certificate; or <see cref="CertificateLookup.Unavailable"/> when the configured <c>CertificatePath</c> cannot
+    /// be read (the operator's file, nothing to do with the delivery); or <see cref="CertificateLookup.Refused"/> for a
+    /// URL we do not download from or a download that fails. A failed download is not told apart from a forged
+    /// delivery: anyone can name a certificate on PayPal's host that does not exist, and answering that with "retry
+    /// later" would invite retries and more downloads. PayPal retries any answer but a 2xx, a 401 included.
     /// </summary>
     public async ValueTask<CertificateLookup> GetAsync(ProviderOptions options, string? certificateUrl, CancellationToken cancellationToken)
     {
@@ -76,7 +84,7 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or CryptographicException && !cancellationToken.IsCancellationRequested)
         {
             LogDownloadFailed(logger, ex, uri.Host);
-            return CertificateLookup.Unavailable;
+            return CertificateLookup.Refused;
         }
     }
 
@@ -121,7 +129,7 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
 /// <summary>What <see cref="PayPalCertificateSource.GetAsync"/> found: a certificate, or why there is none.</summary>
 public readonly record struct CertificateLookup(X509Certificate2? Certificate, bool IsUnavailable = false)
 {
-    /// <summary>Not a certificate we would ever trust: the delivery fails verification.</summary>
+    /// <summary>No certificate to trust for this delivery: it fails verification.</summary>
     public static CertificateLookup Refused => new(null);
 
     /// <summary>The certificate could not be had now: the delivery can be neither accepted nor refused.</summary>

@@ -185,6 +185,70 @@ public sealed class DomainGrainTests(ClusterFixture fixture)
         Assert.Equal(("new@example.com", "New", Events.T0.AddMinutes(5)), (view!.Email, view.Name, view.UpdatedAt));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CustomerUpdated_TwoEventsOfOneSecond_TheOneReceivedLaterWins_InEitherProcessingOrder(bool laterFirst)
+    {
+        // Stripe's customer.created and customer.updated of one second: the same event time, told apart by receipt.
+        var id = Events.NewId("cus");
+        var grain = fixture.Client.GetGrain<ICustomerGrain>($"test:{id}");
+        // Keys chosen so that the ordinal tie-break alone would pick the earlier one.
+        var earlier = Events.Stored("evt_b", EventTypes.CustomerUpdated, new EventDetails { ObjectId = id, Email = "first@example.com", Name = "First", OccurredAt = Events.T0 }, receivedAt: Events.T0.AddMilliseconds(100));
+        var later = Events.Stored("evt_a", EventTypes.CustomerUpdated, new EventDetails { ObjectId = id, Email = "second@example.com", Name = "Second", OccurredAt = Events.T0 }, receivedAt: Events.T0.AddMilliseconds(300));
+
+        foreach (var evt in laterFirst ? new[] { later, earlier } : [earlier, later])
+        {
+            Assert.True(await grain.ApplyAsync(evt));
+        }
+
+        var view = await grain.GetAsync();
+        Assert.Equal(("second@example.com", "Second"), (view!.Email, view.Name));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PaymentCompletedAndFailed_OfOneSecond_Completed_InEitherOrder(bool failedReceivedLater)
+    {
+        var id = Events.NewId("pay");
+        var received = Events.T0.AddMilliseconds(500);
+        var completed = Events.Stored(Events.NewId("evt"), EventTypes.PaymentCompleted,
+            new EventDetails { ObjectId = id, Amount = 20m, Currency = "usd", OccurredAt = Events.T0 }, receivedAt: failedReceivedLater ? received : received.AddMilliseconds(200));
+        var failed = Events.Stored(Events.NewId("evt"), EventTypes.PaymentFailed,
+            new EventDetails { ObjectId = id, OccurredAt = Events.T0 }, receivedAt: failedReceivedLater ? received.AddMilliseconds(200) : received);
+
+        await Payment(id).ApplyAsync(failed);
+        await Payment(id).ApplyAsync(completed);
+
+        Assert.Equal("completed", (await Payment(id).GetAsync())!.Status);
+    }
+
+    [Fact]
+    public async Task RefundOfUnknownAmount_OnlyEventOfAPayment_StatusIsOneOfTheContractsValues()
+    {
+        var id = Events.NewId("pay");
+        await Payment(id).ApplyAsync(Events.Stored(Events.NewId("evt"), EventTypes.RefundProcessed,
+            new EventDetails { ObjectId = Events.NewId("re"), PaymentId = id, Currency = "usd", OccurredAt = Events.T0 }));
+
+        var view = await Payment(id).GetAsync();
+        Assert.Equal(("completed", 0m, null), (view!.Status, view.RefundedAmount, view.Amount));
+    }
+
+    [Fact]
+    public async Task CustomerUpdated_NameAndEmailBeyondAscii_StoredAndReadBackAsSent()
+    {
+        var id = Events.NewId("cus");
+        var grain = fixture.Client.GetGrain<ICustomerGrain>($"test:{id}");
+        await grain.ApplyAsync(Events.Stored(Events.NewId("evt"), EventTypes.CustomerUpdated,
+            new EventDetails { ObjectId = id, Email = "zoë@example.com", Name = "José Müller-Åström 李 🙂", OccurredAt = Events.T0 }));
+
+        var stored = await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT state->'name'->>'value' FROM grain_state WHERE state_name = 'customer' AND grain_id LIKE @k", ("k", $"%{id}"));
+        Assert.Equal("José Müller-Åström 李 🙂", stored);
+        Assert.Equal("zoë@example.com", (await grain.GetAsync())!.Email);
+    }
+
     private static IEnumerable<int[]> Permutations(int[] items) =>
         items.Length <= 1
             ? [items]

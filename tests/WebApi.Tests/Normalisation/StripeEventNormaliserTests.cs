@@ -63,6 +63,30 @@ public sealed class StripeEventNormaliserTests
     public void StripePaymentIntent_JpyZeroDecimal_AmountUnchanged() =>
         Assert.Equal(5000m, Read(PaymentIntentEvent("payment_intent.succeeded", 5000, "jpy", 5000)).Details.Amount);
 
+    [Theory]
+    [InlineData("isk", 50000, "500")]  // Stripe counts krónur in hundredths although ISO 4217 gives them no decimals
+    [InlineData("mga", 1000, "1000")]  // and ariary in whole units although ISO 4217 gives them two
+    [InlineData("huf", 150000, "1500")]
+    public void StripePaymentIntent_CurrenciesWhereStripeDiffersFromIso_AmountAsStripeMeansIt(string currency, long minor, string expected) =>
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
+            Read(PaymentIntentEvent("payment_intent.succeeded", minor, currency, minor)).Details.Amount);
+
+    [Fact]
+    public void StripeCustomer_NameWithALoneSurrogate_NameUnreadableButEventAccepted()
+    {
+        // An emoji cut in half by the sender: valid JSON grammar, not valid text.
+        var evt = Read("""{"id":"evt_s","type":"customer.updated","data":{"object":{"id":"cus_s","object":"customer","email":"s@example.com","name":"ab\ud83d"}}}""");
+        Assert.Equal(("evt_s", "cus_s", "s@example.com", (string?)null), (evt.ExternalId, evt.Details.ObjectId, evt.Details.Email, evt.Details.Name));
+    }
+
+    [Fact]
+    public void StripeEventId_ALoneSurrogate_ReturnsInvalidNotAnException() =>
+        Assert.NotNull(Normalise(Normaliser, Create(new ProviderOptions(), Utf8("""{"id":"evt_\udc00","type":"customer.updated"}"""))).Error);
+
+    [Fact]
+    public void StripePaymentIntent_AbsurdAmount_NoAmountRatherThanAnOverflow() =>
+        Assert.Null(Read(PaymentIntentEvent("payment_intent.succeeded", long.MaxValue, "usd", long.MaxValue)).Details.Amount);
+
     [Fact]
     public void StripePaymentIntent_KwdThreeDecimals_AmountDividedByThousand() =>
         Assert.Equal(1.234m, Read(PaymentIntentEvent("payment_intent.succeeded", 1234, "kwd", 1234)).Details.Amount);

@@ -144,6 +144,9 @@ public sealed class PayPalSignatureVerifierTests : IDisposable
     [InlineData("https://api.paypal.com:8443/v1/notifications/certs/CERT-1")]
     [InlineData("https://user@api.paypal.com/v1/notifications/certs/CERT-1")]
     [InlineData("not a url")]
+    [InlineData("https://api.paypal.com/v1/oauth2/token")]
+    [InlineData("https://api.paypal.com/v1/notifications/certs/")]
+    [InlineData("https://api.paypal.com/v1/notifications/certs/../../oauth2/token")]
     public async Task PayPalSignature_CertUrlNotOnPayPalHost_ReturnsMismatchWithoutDownload(string certUrl)
     {
         var handler = new CountingHandler(_certificate.ExportCertificatePem());
@@ -166,20 +169,20 @@ public sealed class PayPalSignatureVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task PayPalSignature_CertDownloadFails_ReturnsKeyUnavailable()
+    public async Task PayPalSignature_CertDownloadFails_ReturnsMismatch()
     {
-        var handler = new CountingHandler("", HttpStatusCode.InternalServerError);
+        var handler = new CountingHandler("", HttpStatusCode.NotFound);
         var result = await VerifyAsync(Headers(Sign(_key, Time(Now), Body), Time(Now)), options: Options(certificatePath: null), handler: handler);
-        Assert.Equal(SignatureResult.KeyUnavailable, result);
+        Assert.Equal(SignatureResult.Mismatch, result);
         Assert.Equal(1, handler.Requests);
     }
 
     [Fact]
-    public async Task PayPalSignature_CertDownloadNotPem_ReturnsKeyUnavailable()
+    public async Task PayPalSignature_CertDownloadNotPem_ReturnsMismatch()
     {
         var handler = new CountingHandler("<html>maintenance</html>");
         var result = await VerifyAsync(Headers(Sign(_key, Time(Now), Body), Time(Now)), options: Options(certificatePath: null), handler: handler);
-        Assert.Equal(SignatureResult.KeyUnavailable, result);
+        Assert.Equal(SignatureResult.Mismatch, result);
     }
 
     [Fact]
