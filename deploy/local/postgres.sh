@@ -5,16 +5,25 @@
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# sudo without a password when it can; on a terminal it may ask for one; never waiting for input nobody can give.
+run_sudo() {
+  if sudo -n true 2>/dev/null; then sudo -n "$@"
+  elif [ -t 0 ]; then say "sudo asks for your password to run: $*"; sudo "$@"
+  else return 1
+  fi
+}
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@" || die "'$*' needs root: run as root or give this user passwordless sudo"
+  elif command -v sudo >/dev/null 2>&1; then run_sudo "$@" || die "'$*' needs root: run as root, or as a user with sudo"
   else die "'$*' needs root, and sudo is not installed"
   fi
 }
 
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"
-  else sudo -n -u postgres sh -c "$*" || die "cannot run as the postgres user (needs sudo)"
+  elif command -v sudo >/dev/null 2>&1; then run_sudo -u postgres sh -c "$*" || die "cannot run as the postgres user (needs sudo)"
+  else die "cannot run as the postgres user: not root, and sudo is not installed"
   fi
 }
 
@@ -54,7 +63,7 @@ ensure_postgres_running() {
   cluster="$(pg_lsclusters --no-header 2>/dev/null | awk -v port="$PG_PORT" '$3 == port { print $1 " " $2; exit }')"
   if [ -z "$cluster" ]; then
     local version
-    version="$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)"
+    version="$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1 || true)"
     [ -n "$version" ] || die "no PostgreSQL server binaries found under /usr/lib/postgresql"
     say "creating PostgreSQL cluster $version/main on port $PG_PORT"
     as_root pg_createcluster "$version" main --port "$PG_PORT" >&2 || die "pg_createcluster failed"
@@ -73,9 +82,9 @@ ensure_postgres_running() {
 # Creates the login role (with CREATEDB, so that tests can make databases of their own) and the database if missing.
 ensure_role_and_database() {
   local user_sql="${PG_USER//\'/\'\'}" password_sql="${PG_PASSWORD//\'/\'\'}"
-  if [ "$(PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc 'SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user' 2>/dev/null)" != t ]; then
+  if [ "$(PGPASSWORD="$PG_PASSWORD" psql -w -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc 'SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user' 2>/dev/null)" != t ]; then
     say "creating PostgreSQL role $PG_USER (LOGIN, CREATEDB)"
-    as_postgres "psql -v ON_ERROR_STOP=1 -q -p $PG_PORT" >/dev/null <<SQL || die "could not create role $PG_USER"
+    as_postgres "psql -w -v ON_ERROR_STOP=1 -q -p $PG_PORT" >/dev/null <<SQL || die "could not create role $PG_USER"
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$user_sql') THEN
     CREATE ROLE "$PG_USER" LOGIN CREATEDB PASSWORD '$password_sql';
@@ -90,12 +99,12 @@ SQL
 
 ensure_database() {
   local db="$1"
-  if [ "$(PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '${db//\'/\'\'}'")" != 1 ]; then
+  if [ "$(PGPASSWORD="$PG_PASSWORD" psql -w -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '${db//\'/\'\'}'")" != 1 ]; then
     say "creating database $db (UTF8)"
     # UTF8 whatever the cluster's default: a cluster that apt created where no locale was set (a bare container) is
     # SQL_ASCII, and jsonb there refuses the \u00e9 escapes that a name like "José" is written with. The C locale goes
     # with any encoding and sorts by code point, as C.UTF-8 does.
-    PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -q \
+    PGPASSWORD="$PG_PASSWORD" psql -w -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -q \
       -c "CREATE DATABASE \"$db\" OWNER \"$PG_USER\" ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" \
       || die "could not create database $db"
   fi
@@ -105,7 +114,7 @@ apply_schema() {
   local db="$1" file
   say "applying schema deploy/sql/ to $db"
   for file in "$REPO_ROOT"/deploy/sql/*.sql; do
-    PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -v ON_ERROR_STOP=1 -q -f "$file" >/dev/null \
+    PGPASSWORD="$PG_PASSWORD" psql -w -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -v ON_ERROR_STOP=1 -q -f "$file" >/dev/null \
       || die "applying $(basename "$file") to $db failed"
   done
 }

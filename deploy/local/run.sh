@@ -61,15 +61,34 @@ say "starting the web API on $urls"
 (cd "$api_dir" && ASPNETCORE_URLS="$urls" exec dotnet Orleans.Webhooks.WebApi.dll) &
 pids+=($!)
 
+# 200 from GET <url>: with curl when there is one, else over bash's /dev/tcp (a bare image may have no curl).
+# Either way it gives up after 2 s, so a port held by something that never answers cannot stall us.
+http_ok() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --max-time 2 -o /dev/null "$1" 2>/dev/null
+    return
+  fi
+  local rest="${1#http://}" hostport path
+  hostport="${rest%%/*}" path="/${rest#*/}"
+  case "$hostport" in *:*) ;; *) hostport="$hostport:80" ;; esac
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1##*:}" && printf "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" "$2" "$1" >&3 && head -1 <&3 | grep -q " 200 "' _ "$hostport" "$path" 2>/dev/null
+}
+
 first_url="${urls%%;*}"
+probe_url="$first_url"
+# What the web API listens on may be a wildcard; ask it on loopback.
+for wildcard in 0.0.0.0 '[::]' '*' '+'; do probe_url="${probe_url/"$wildcard"/127.0.0.1}"; done
+ready=
 for _ in $(seq 1 90); do
-  if curl -fsS -o /dev/null "${first_url/0.0.0.0/127.0.0.1}/health/ready" 2>/dev/null; then
+  if http_ok "$probe_url/health/ready"; then
     say "ready: webhooks at $first_url/webhook/{provider}, dashboard at $first_url/dashboard/ (Ctrl-C stops)"
+    ready=1
     break
   fi
   for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || die "a process exited during start-up (see its output above)"; done
   sleep 1
 done
+[ -n "$ready" ] || say "not ready after 90 s ($probe_url/health/ready does not answer 200): still running; see the output above (Ctrl-C stops)"
 
 # Stay in the foreground until a process ends or we are told to stop.
 wait -n "${pids[@]}" || true

@@ -5,7 +5,15 @@ using Orleans.Webhooks.WebApi.Management;
 using Orleans.Webhooks.WebApi.Orleans;
 using Orleans.Webhooks.WebApi.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json beside the program, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5000"); // the contract's default, loopback only, when ASPNETCORE_URLS is not set
+}
+// Listen at once, whether or not a silo answers yet: until the Orleans client has connected, deliveries answer 503 with
+// Retry-After and /health/ready 503, rather than connections being refused.
+builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
 
 builder.AddWebhooksOrleansClient();
 builder.AddWebhookIngestion();

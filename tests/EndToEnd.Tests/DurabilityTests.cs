@@ -33,6 +33,11 @@ public sealed class DurabilityTests
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
         }
+        using (var query = await service.Http.GetAsync($"/api/events/hmac/{eventId}"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, query.StatusCode);
+            Assert.True(query.Headers.RetryAfter is not null, "503 carries Retry-After");
+        }
 
         service.StartSilo(0);
         await service.WaitUntilReadyAsync();
@@ -42,6 +47,31 @@ public sealed class DurabilityTests
         var payment = (await service.GetJsonAsync($"/api/payments/hmac/{paymentId}"))!.Value;
         Assert.Equal(42.00m, payment.GetProperty("amount").GetDecimal());
         Assert.Equal(0, await TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(*) FROM webhook_events WHERE external_id = @x", ("x", whileDownId)));
+    }
+
+    [Fact]
+    public async Task WebApiStartedBeforeAnySilo_Answers503WithRetryAfter_ThenAcceptsOnceASiloJoins()
+    {
+        await using var service = await Service.StartWebApiFirstAsync("webhooks_test_apifirst", 5700);
+        var eventId = NewId("evt");
+
+        using (var notReady = await service.Http.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        }
+        using (var early = await service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent(eventId, "payment.completed", NewId("pay")))))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+            Assert.True(early.Headers.RetryAfter is not null, "503 carries Retry-After");
+        }
+
+        service.StartSilo(0);
+        await service.WaitUntilReadyAsync();
+
+        // The provider's retry.
+        using var retried = await service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent(eventId, "payment.completed", NewId("pay"))));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal("accepted", JsonDocument.Parse(await retried.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
     }
 
     [Fact]

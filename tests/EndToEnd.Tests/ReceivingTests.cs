@@ -257,4 +257,19 @@ public sealed class ReceivingTests(ServiceFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Theory]
+    [InlineData("/api/events?state=failed")]
+    [InlineData("/dashboard/")]
+    public async Task WithoutKeyOrPassword_ARequestThroughAReverseProxyOnThisHost_Forbidden(string path)
+    {
+        // nginx on the same host connects from 127.0.0.1 and says who the caller really is.
+        using var proxied = new HttpRequestMessage(HttpMethod.Get, path);
+        proxied.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        using var response = await Service.Http.SendAsync(proxied);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+
+        using var local = await Service.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+    }
 }

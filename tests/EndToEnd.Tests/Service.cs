@@ -70,6 +70,27 @@ public sealed class Service : IAsyncDisposable
         return service;
     }
 
+    /// <summary>Starts the web API alone, as when it comes up before any silo; <see cref="StartSilo"/>(0) adds one.</summary>
+    public static async Task<Service> StartWebApiFirstAsync(string database, int basePort)
+    {
+        var service = new Service(await TestDatabase.CreateAsync(database), basePort, new Dictionary<string, string>());
+        service._silos.Add(null);
+        service.StartApi();
+        await Eventually.MatchesAsync(async () =>
+        {
+            try
+            {
+                using var live = await service.Http.GetAsync("/health/live");
+                return live.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, up => up, TimeSpan.FromSeconds(60), "the web API to listen");
+        return service;
+    }
+
     public void StartSilo(int index, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var environment = new Dictionary<string, string>(_environment)

@@ -15,7 +15,7 @@ namespace Orleans.Webhooks.WebApi.Ingestion;
 public static partial class WebhookEndpoints
 {
     /// <summary>Providers give up on a delivery after about 10-30 s; answer 503 before that so that they retry.</summary>
-    private static readonly TimeSpan AcceptTimeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan AcceptTimeout = TimeSpan.FromSeconds(10);
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {

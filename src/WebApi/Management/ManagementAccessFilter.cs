@@ -10,6 +10,8 @@ public sealed class ManagementAccessFilter(IOptionsMonitor<WebhooksOptions> opti
 {
     public const string HeaderName = "X-Api-Key";
 
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP"];
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -28,6 +30,12 @@ public sealed class ManagementAccessFilter(IOptionsMonitor<WebhooksOptions> opti
         return await next(context);
     }
 
+    /// <summary>
+    /// A caller on this machine: a loopback address (or none, as on a Unix socket), and no sign of a reverse proxy. Behind
+    /// nginx or Caddy on the same host every request comes from 127.0.0.1; the forwarding headers the proxy adds are what
+    /// tell a caller from the internet apart, so a request that carries one is not treated as local.
+    /// </summary>
     public static bool IsLoopback(HttpContext http) =>
-        http.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote);
+        (http.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+        && !ForwardingHeaders.Any(http.Request.Headers.ContainsKey);
 }

@@ -16,7 +16,7 @@ public static class ManagementEndpoints
 
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ManagementAccessFilter>();
+        var api = app.MapGroup("/api").AddEndpointFilter<ManagementAccessFilter>().AddEndpointFilter<ManagementUnavailableFilter>();
 
         api.MapGet("/events", ListEventsAsync);
         api.MapPost("/events/{provider}/{**externalId}", ReplayAsync);
