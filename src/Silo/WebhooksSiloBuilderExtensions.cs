@@ -32,7 +32,9 @@ public static class WebhooksSiloBuilderExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
-            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedIPAddress != "127.0.0.1");
+            var advertised = options.ResolveAdvertisedAddress();
+            // Another host's silos and clients must reach this one: listen on every interface unless it is loopback only.
+            silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             silo.UseAdoNetClustering(clustering =>
             {
                 clustering.Invariant = Invariant;

@@ -1,0 +1,29 @@
+using System.Net;
+using Orleans.Webhooks.Grains.Interfaces.Hosting;
+
+namespace Orleans.Webhooks.Grains.Tests.Hosting;
+
+public sealed class SiloOptionsTests
+{
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("10.20.30.40")]
+    [InlineData(" 192.168.1.5 ")]
+    [InlineData("fd00::5")]
+    public void AdvertisedAddress_AnIpAddress_TakenAsItIs(string value) =>
+        Assert.Equal(IPAddress.Parse(value.Trim()), new SiloOptions { AdvertisedIPAddress = value }.ResolveAdvertisedAddress());
+
+    [Fact]
+    public void AdvertisedAddress_AHostName_Resolved() =>
+        Assert.True(IPAddress.IsLoopback(new SiloOptions { AdvertisedIPAddress = "localhost" }.ResolveAdvertisedAddress()));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a host")]
+    [InlineData("http://10.0.0.1/")]
+    public void AdvertisedAddress_NeitherAddressNorHostName_StopsWithTheSettingsName(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new SiloOptions { AdvertisedIPAddress = value }.ResolveAdvertisedAddress());
+        Assert.Contains("Orleans:AdvertisedIPAddress", error.Message, StringComparison.Ordinal);
+    }
+}
