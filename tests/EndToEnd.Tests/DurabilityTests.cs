@@ -13,7 +13,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task SiloRestart_EventAndPaymentSurvive_AndWhileDownDeliveriesGet503()
     {
-        await using var service = await Service.StartAsync("webhooks_test_restart", 5450);
+        await using var service = await Service.StartAsync("webhooks_test_restart", 5450, environment: Service.RecoverFast());
         var (eventId, paymentId) = (NewId("evt"), NewId("pay"));
         using (var accepted = await service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent(eventId, "payment.completed", paymentId, 4200, "usd"))))
         {
@@ -78,10 +78,10 @@ public sealed class DurabilityTests
     public async Task SiloKilledBeforeProcessing_AfterRestartEveryAcceptedEventIsProcessed()
     {
         // The first silo only ingests, so that every accepted event is still unprocessed when it is killed.
-        await using var service = await Service.StartAsync("webhooks_test_kill", 5500, environment: new Dictionary<string, string>
+        await using var service = await Service.StartAsync("webhooks_test_kill", 5500, environment: Service.RecoverFast(new Dictionary<string, string>
         {
             ["Webhooks__Processing__Enabled"] = "false",
-        });
+        }));
         var paymentId = NewId("pay");
         var ids = Enumerable.Range(0, 30).Select(_ => NewId("evt")).ToArray();
         var statuses = await Task.WhenAll(ids.Select(async (id, i) =>
@@ -110,7 +110,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task TwoSilos_OneKilled_EventsAcceptedAndProcessedByTheOther()
     {
-        await using var service = await Service.StartAsync("webhooks_test_cluster", 5550, silos: 2);
+        await using var service = await Service.StartAsync("webhooks_test_cluster", 5550, silos: 2, environment: Service.RecoverFast());
         await service.Silo(1).KillAsync();
 
         var ids = Enumerable.Range(0, 20).Select(_ => NewId("evt")).ToArray();

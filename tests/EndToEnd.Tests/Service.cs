@@ -31,7 +31,9 @@ public sealed class Service : IAsyncDisposable
             ["Orleans__ServiceId"] = $"e2e-{basePort}",
             ["Webhooks__Providers__hmac__Secrets__0"] = "retired-secret",
             ["Webhooks__Providers__hmac__Secrets__1"] = HmacSecret,
-            ["Webhooks__Processing__RecoverAfter"] = "00:00:03",
+            // Longer than any run here takes, so that a test counting attempts never sees a sweep run an event twice;
+            // tests of recovery set RecoverAfter short (RecoverFast).
+            ["Webhooks__Processing__RecoverAfter"] = "00:00:30",
             ["Webhooks__Processing__SweepInterval"] = "00:00:00.500",
             ["Webhooks__RateLimit__PermitsPerSecond"] = "0",
             ["Logging__LogLevel__Default"] = "Warning",
@@ -69,6 +71,10 @@ public sealed class Service : IAsyncDisposable
             active => active == silos, TimeSpan.FromSeconds(60), $"all {silos} silos active in the cluster");
         return service;
     }
+
+    /// <summary>For tests of recovery: an event not finished 3 s after it was received (or replayed) is published again.</summary>
+    public static Dictionary<string, string> RecoverFast(Dictionary<string, string>? environment = null) =>
+        new(environment ?? []) { ["Webhooks__Processing__RecoverAfter"] = "00:00:03" };
 
     /// <summary>Starts the web API alone, as when it comes up before any silo; <see cref="StartSilo"/>(0) adds one.</summary>
     public static async Task<Service> StartWebApiFirstAsync(string database, int basePort)

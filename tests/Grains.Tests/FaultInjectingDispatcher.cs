@@ -8,15 +8,27 @@ namespace Orleans.Webhooks.Grains.Tests;
 public sealed class FaultInjectingDispatcher(IEventDispatcher inner) : IEventDispatcher
 {
     private static readonly ConcurrentDictionary<string, int> RemainingFailures = new();
+    private static readonly ConcurrentDictionary<string, bool> Outages = new();
 
     public static void FailTimes(string eventKey, int times) => RemainingFailures[eventKey] = times;
 
     public static void FailAlways(string eventKey) => RemainingFailures[eventKey] = int.MaxValue;
 
-    public static void Fix(string eventKey) => RemainingFailures.TryRemove(eventKey, out _);
+    /// <summary>Fails the event as an outage would (a timeout), not as a bad event would.</summary>
+    public static void FailLikeAnOutage(string eventKey) => Outages[eventKey] = true;
+
+    public static void Fix(string eventKey)
+    {
+        RemainingFailures.TryRemove(eventKey, out _);
+        Outages.TryRemove(eventKey, out _);
+    }
 
     public Task<DispatchResult> DispatchAsync(WebhookEvent evt)
     {
+        if (Outages.ContainsKey(evt.Key))
+        {
+            throw new TimeoutException("the payment grain did not answer (injected)");
+        }
         while (RemainingFailures.TryGetValue(evt.Key, out var remaining) && remaining > 0)
         {
             if (RemainingFailures.TryUpdate(evt.Key, remaining == int.MaxValue ? remaining : remaining - 1, remaining))

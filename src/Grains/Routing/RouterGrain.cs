@@ -84,6 +84,11 @@ internal sealed partial class RouterGrain(
                 }
                 return new EventOutcome(evt.Provider, evt.ExternalId, state, attempt, null, time.GetUtcNow());
             }
+            catch (Exception ex) when (ex is not PermanentProcessingException && attempt >= settings.MaxAttempts && TransientFailures.Is(ex))
+            {
+                LogDeferred(logger, ex, evt.Provider, evt.ExternalId, attempt);
+                return new EventOutcome(evt.Provider, evt.ExternalId, EventStates.Received, attempt, Describe(ex), time.GetUtcNow());
+            }
             catch (Exception ex) when (ex is PermanentProcessingException || attempt >= settings.MaxAttempts)
             {
                 LogFailed(logger, ex, evt.Provider, evt.ExternalId, attempt);
@@ -111,6 +116,9 @@ internal sealed partial class RouterGrain(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Could not record the outcome of {Provider} event {ExternalId}; the recovery sweep will run it again")]
     private static partial void LogOutcomeNotRecorded(ILogger logger, Exception exception, string provider, string externalId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Provider} event {ExternalId}: {Attempts} attempts failed on the cluster or the database, not on the event; it stays received and the recovery sweep runs it again")]
+    private static partial void LogDeferred(ILogger logger, Exception exception, string provider, string externalId, int attempts);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Stream error in router {Partition}")]
     private static partial void LogStreamError(ILogger logger, Exception exception, string partition);

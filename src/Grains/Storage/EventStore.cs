@@ -91,7 +91,9 @@ public sealed class EventStore : IAsyncDisposable
 
     private async Task<IReadOnlyList<bool>> RecordOutcomesAsync(IReadOnlyList<EventOutcome> batch, CancellationToken cancellationToken)
     {
-        // One row per event: attempts add up, the last outcome of a key in the batch wins.
+        // One row per event: attempts add up, the last outcome of a key in the batch wins. An event that some run has
+        // processed stays processed: a slower run of it (a sweep's or a replay's, overlapping) that failed or gave up
+        // on an outage says nothing more, since effects apply once.
         var rows = batch
             .GroupBy(o => (o.Provider, o.ExternalId))
             .Select(g => g.Last() with { Attempts = g.Sum(o => o.Attempts) })
@@ -103,6 +105,7 @@ public sealed class EventStore : IAsyncDisposable
             FROM unnest(@provider, @external_id, @state, @attempts, @last_error, @at)
                  AS u(provider, external_id, state, attempts, last_error, at)
             WHERE e.provider = u.provider AND e.external_id = u.external_id
+              AND NOT (e.state = 'processed' AND u.state <> 'processed')
             """);
         command.Parameters.Add(new NpgsqlParameter<string[]>("provider", rows.Select(o => o.Provider).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", rows.Select(o => o.ExternalId).ToArray()));

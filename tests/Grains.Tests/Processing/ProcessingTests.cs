@@ -59,6 +59,27 @@ public sealed class ProcessingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Outage_OutlastsTheRetries_EventStaysReceivedThenTheSweepProcessesIt()
+    {
+        var incoming = Events.Incoming(Events.NewId("evt"), EventTypes.PaymentCompleted, new EventDetails { ObjectId = Events.NewId("pay"), Amount = 3m, Currency = "usd" });
+        FaultInjectingDispatcher.FailLikeAnOutage(incoming.Key);
+
+        await fixture.Client.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming);
+
+        // The run gives up after its attempts, but an outage is not the event's fault: no 'failed'.
+        var deferred = await Eventually.MatchesAsync(() => Query.GetAsync(incoming.Provider, incoming.ExternalId), v => v?.Attempts >= ClusterFixture.MaxAttempts);
+        Assert.Equal(EventStates.Received, deferred!.State);
+        Assert.Contains("did not answer", deferred.LastError, StringComparison.Ordinal);
+
+        FaultInjectingDispatcher.Fix(incoming.Key);
+
+        var processed = await SettledAsync(incoming);
+        Assert.Equal(EventStates.Processed, processed!.State);
+        Assert.True(processed.Attempts > ClusterFixture.MaxAttempts, $"attempts {processed.Attempts}: the sweep ran it again");
+        Assert.Equal(3m, (await fixture.Client.GetGrain<IPaymentGrain>($"test:{incoming.Details.ObjectId}").GetAsync())!.Amount);
+    }
+
+    [Fact]
     public async Task RecoverySweep_EventStoredButNeverPublished_IsProcessed()
     {
         // What a silo that died between commit and publish leaves behind: a committed row, still 'received'.

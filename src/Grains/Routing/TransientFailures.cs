@@ -1,0 +1,24 @@
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using Orleans.Storage;
+
+namespace Orleans.Webhooks.Grains.Routing;
+
+/// <summary>
+/// Failures of the infrastructure rather than of the event: a silo that died and is not yet declared dead (calls to it,
+/// or to the directory partition it owned, are refused for tens of seconds), a timeout, a write that lost an etag race,
+/// PostgreSQL unreachable. A run that ends on one of these has not shown that the event cannot be processed: it stays
+/// 'received' and the recovery sweep runs it again later, however long the outage, rather than ending 'failed'.
+/// </summary>
+public static class TransientFailures
+{
+    public static bool Is(Exception exception) => exception switch
+    {
+        OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or InconsistentStateException => true,
+        TimeoutException => true,
+        NpgsqlException { IsTransient: true } => true,
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => aggregate.InnerExceptions.All(Is),
+        _ => false,
+    };
+}
