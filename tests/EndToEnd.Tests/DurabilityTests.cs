@@ -102,7 +102,9 @@ public sealed class DurabilityTests
         await Eventually.MatchesAsync(
             () => TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(*) FROM webhook_events WHERE state = 'processed'"),
             processed => processed == 30, TimeSpan.FromSeconds(30), "all 30 accepted events processed after the restart");
-        var payment = (await service.GetJsonAsync($"/api/payments/hmac/{paymentId}"))!.Value;
+        // Read as a client would, retrying a 503 while the restarted cluster settles.
+        var payment = (await Eventually.MatchesAsync(() => service.GetJsonAsync($"/api/payments/hmac/{paymentId}"), p => p is not null,
+            TimeSpan.FromSeconds(30), "the payment readable through the management API"))!.Value;
         Assert.Equal(100.00m, payment.GetProperty("amount").GetDecimal());
         Assert.Equal(2.90m, payment.GetProperty("refundedAmount").GetDecimal());
     }

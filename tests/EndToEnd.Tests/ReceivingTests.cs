@@ -114,6 +114,27 @@ public sealed class ReceivingTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task NulCharacters_InTheIdA400_InANameDroppedAndTheEventStored()
+    {
+        const string countAll = "SELECT count(*) FROM webhook_events";
+        var before = await TestDatabase.ScalarAsync<long>(Service.ConnectionString, countAll);
+        using (var badId = await Service.Http.SendAsync(Signing.Hmac($$$"""{"id":"evt_{{{Guid.NewGuid():N}}}\u0000x","type":"payment.completed","data":{"id":"pay_nul"}}""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
+        }
+        Assert.Equal(before, await TestDatabase.ScalarAsync<long>(Service.ConnectionString, countAll));
+
+        var (eventId, customerId) = (NewId("evt"), NewId("cus"));
+        using (var nulName = await Service.Http.SendAsync(Signing.Hmac($$$"""{"id":"{{{eventId}}}","type":"customer.updated","data":{"id":"{{{customerId}}}","name":"Ada\u0000 Lovelace","email":"ada@example.com"}}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, nulName.StatusCode);
+        }
+        await ProcessedEventAsync(eventId);
+        var customer = (await Service.GetJsonAsync($"/api/customers/hmac/{customerId}"))!.Value;
+        Assert.Equal(("Ada Lovelace", "ada@example.com"), (customer.GetProperty("name").GetString(), customer.GetProperty("email").GetString()));
+    }
+
+    [Fact]
     public async Task UnknownProvider_Returns404()
     {
         using var response = await Service.Http.SendAsync(Signing.Hmac("{}", provider: "nobody"));

@@ -79,6 +79,12 @@ public static partial class WebhookEndpoints
             Count("invalid");
             return Problems.BadRequest("The event id is missing or longer than 512 characters.");
         }
+        if (HasNul(evt.ExternalId) || HasNul(evt.ProviderType))
+        {
+            // PostgreSQL text cannot hold U+0000: such an event could never be stored, and would fail the batch it joined.
+            Count("invalid");
+            return Problems.BadRequest("The event id or type contains a NUL character.");
+        }
 
         var incoming = new IncomingEvent
         {
@@ -89,7 +95,7 @@ public static partial class WebhookEndpoints
             Payload = body,
             ContentType = context.Request.ContentType,
             ReceivedAt = time.GetUtcNow(),
-            Details = evt.Details,
+            Details = WithoutNul(evt.Details),
         };
         AcceptOutcome outcome;
         try
@@ -107,6 +113,25 @@ public static partial class WebhookEndpoints
         Count(status);
         return Results.Ok(new AcceptResponse(status, incoming.Key));
     }
+
+    private static bool HasNul(string? text) => text?.Contains('\0') == true;
+
+    private static string? WithoutNul(string? text) => HasNul(text) ? text!.Replace("\0", "", StringComparison.Ordinal) : text;
+
+    /// <summary>
+    /// A NUL in a detail (a name, an email) is never meant, and jsonb refuses it: it is dropped, rather than the event
+    /// being refused for it (the raw payload keeps it, as bytes).
+    /// </summary>
+    private static EventDetails WithoutNul(EventDetails details) => details with
+    {
+        ObjectId = WithoutNul(details.ObjectId),
+        PaymentId = WithoutNul(details.PaymentId),
+        OrderId = WithoutNul(details.OrderId),
+        CustomerId = WithoutNul(details.CustomerId),
+        Currency = WithoutNul(details.Currency),
+        Email = WithoutNul(details.Email),
+        Name = WithoutNul(details.Name),
+    };
 
     /// <summary>Reads the whole body, or returns null as soon as it is longer than the limit.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)
