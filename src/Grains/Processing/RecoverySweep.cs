@@ -35,18 +35,25 @@ internal sealed partial class RecoverySweep(
         {
             try
             {
-                int claimed;
+                // Batch after batch while there are more, up to RecoverPerSweep in one sweep; the rest waits for the next.
+                int claimed, total = 0;
                 do
                 {
-                    var overdue = await store.ClaimOverdueAsync(time.GetUtcNow(), BatchSize, stoppingToken).ConfigureAwait(false);
+                    var limit = Math.Min(BatchSize, settings.RecoverPerSweep - total);
+                    var overdue = await store.ClaimOverdueAsync(time.GetUtcNow(), limit, stoppingToken).ConfigureAwait(false);
                     claimed = overdue.Count;
+                    total += claimed;
                     if (claimed > 0)
                     {
                         LogRecovering(logger, claimed);
                         await Task.WhenAll(overdue.Select(publisher.PublishAsync)).ConfigureAwait(false);
                     }
+                    if (claimed < limit)
+                    {
+                        break;
+                    }
                 }
-                while (claimed == BatchSize && !stoppingToken.IsCancellationRequested);
+                while (total < settings.RecoverPerSweep && !stoppingToken.IsCancellationRequested);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
