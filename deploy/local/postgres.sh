@@ -5,10 +5,11 @@
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# sudo without a password when it can; on a terminal it may ask for one; never waiting for input nobody can give.
+# sudo without a password when it can; with a terminal it may ask for one (sudo reads it from /dev/tty, so this works
+# with stdin redirected too); without one, never waiting for input nobody can give.
 run_sudo() {
   if sudo -n true 2>/dev/null; then sudo -n "$@"
-  elif [ -t 0 ]; then say "sudo asks for your password to run: $*"; sudo "$@"
+  elif { : </dev/tty; } 2>/dev/null; then say "sudo asks for your password to run: $*"; sudo "$@"
   else return 1
   fi
 }

@@ -30,9 +30,7 @@ internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Do
         {
             return current;
         }
-        var newest = new StampedValue { Value = value };
-        newest.StampWith(evt);
-        return newest;
+        return new StampedValue { Value = value }.StampedWith(evt);
     }
 
     protected override CustomerView View((string Provider, string Id) key) => new()

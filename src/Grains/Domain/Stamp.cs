@@ -38,12 +38,14 @@ public abstract class Stamped
 
     [System.Text.Json.Serialization.JsonIgnore]
     public Stamp Stamp => new(At, ReceivedAt, EventKey);
+}
 
-    /// <summary>Stamps this fact with the event that told it.</summary>
-    public void StampWith(WebhookEvent evt)
+public static class StampedExtensions
+{
+    /// <summary>The fact, stamped with the event that told it.</summary>
+    public static T StampedWith<T>(this T fact, WebhookEvent evt) where T : Stamped
     {
-        At = evt.OccurredAt;
-        ReceivedAt = evt.ReceivedAt;
-        EventKey = evt.Key;
+        (fact.At, fact.ReceivedAt, fact.EventKey) = (evt.OccurredAt, evt.ReceivedAt, evt.Key);
+        return fact;
     }
 }

@@ -27,8 +27,7 @@ internal sealed class OrderGrain([PersistentState("order", StorageNames.Domain)]
             Total = evt.Details.Amount,
             Currency = evt.Details.Currency,
             CustomerId = evt.Details.CustomerId,
-        };
-        facts.StampWith(evt);
+        }.StampedWith(evt);
         if (Stamp.IsNewer(facts.Stamp, State.Created?.Stamp))
         {
             State.Created = facts;

@@ -54,26 +54,20 @@ internal sealed class PaymentGrain([PersistentState("payment", StorageNames.Doma
             Currency = details.Currency,
             CustomerId = details.CustomerId,
             OrderId = details.OrderId,
-        };
-        hint.StampWith(evt);
+        }.StampedWith(evt);
         if (State.FromRefund is null || (hint.Amount is not null && Stamp.IsNewer(hint.Stamp, State.FromRefund.Stamp)))
         {
             State.FromRefund = hint;
         }
     }
 
-    private static PaymentFacts Facts(WebhookEvent evt)
+    private static PaymentFacts Facts(WebhookEvent evt) => new PaymentFacts
     {
-        var facts = new PaymentFacts
-        {
-            Amount = evt.Details.Amount,
-            Currency = evt.Details.Currency,
-            CustomerId = evt.Details.CustomerId,
-            OrderId = evt.Details.OrderId,
-        };
-        facts.StampWith(evt);
-        return facts;
-    }
+        Amount = evt.Details.Amount,
+        Currency = evt.Details.Currency,
+        CustomerId = evt.Details.CustomerId,
+        OrderId = evt.Details.OrderId,
+    }.StampedWith(evt);
 
     protected override PaymentView View((string Provider, string Id) key)
     {
