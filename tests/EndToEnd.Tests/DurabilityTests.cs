@@ -129,7 +129,10 @@ public sealed class DurabilityTests
         await Eventually.MatchesAsync(
             () => TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(*) FROM webhook_events WHERE state = 'processed'"),
             processed => processed == ids.Length, TimeSpan.FromSeconds(60));
-        var silos = await TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(DISTINCT port) FROM orleans_membership WHERE deployment_id = @c", ("c", "e2e-5550"));
-        Assert.Equal(2, silos);
+        // The survivor declared the killed silo dead (Orleans' SiloStatus.Dead is 6) in the membership table.
+        await Eventually.MatchesAsync(
+            () => TestDatabase.ScalarAsync<long>(service.ConnectionString,
+                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND port = @p AND status = 6", ("c", "e2e-5550"), ("p", 5561)),
+            dead => dead == 1, TimeSpan.FromSeconds(60), "the killed silo declared dead");
     }
 }
