@@ -10,6 +10,7 @@
 # It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5102,
 # 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
 set -euo pipefail
+export LC_ALL=C # awk and printf read and write "1.23", whatever the caller's locale
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH_DIR="$REPO_ROOT/deploy/bench"
 . "$REPO_ROOT/deploy/local/postgres.sh"
@@ -147,7 +148,7 @@ start_product() {
   wait_until 90 "$nodes silo(s) active in the cluster" active_silos "$nodes"
   start webapi "$api_dir" Orleans.Webhooks.WebApi.dll "${env[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$api_port"
   server_pids+=("$pid_webapi")
-  wait_until 60 "the web API to be ready" curl -fsS "http://127.0.0.1:$api_port/health/ready"
+  wait_until 60 "the web API to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$api_port/health/ready"
   url="http://127.0.0.1:$api_port/webhook/hmac"
   db="$product_db"
   processed_sql="SELECT count(*) FROM webhook_events WHERE state <> 'received'"
@@ -160,7 +161,7 @@ start_naive() {
   start naive "$BENCH_DIR/Naive/bin/Release/net10.0" Orleans.Webhooks.Naive.dll \
     "ConnectionStrings__Naive=$naive_cs" "Naive__Secret=$secret" "ASPNETCORE_URLS=http://127.0.0.1:$naive_port"
   server_pids=("$pid_naive")
-  wait_until 60 "the naive server to be ready" curl -fsS "http://127.0.0.1:$naive_port/health"
+  wait_until 60 "the naive server to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$naive_port/health"
   url="http://127.0.0.1:$naive_port/webhook/hmac"
   db="$naive_db"
   processed_sql="SELECT count(*) FROM webhook_queue WHERE processed_at IS NOT NULL"
@@ -171,7 +172,7 @@ start_ceiling() {
   need_ports "$ceiling_port"
   start ceiling "$BENCH_DIR/Ceiling/bin/Release/net10.0" Orleans.Webhooks.Ceiling.dll "ASPNETCORE_URLS=http://127.0.0.1:$ceiling_port"
   server_pids=("$pid_ceiling")
-  wait_until 60 "the ceiling server to be ready" curl -fsS "http://127.0.0.1:$ceiling_port/health"
+  wait_until 60 "the ceiling server to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$ceiling_port/health"
   url="http://127.0.0.1:$ceiling_port/webhook/hmac"
   db=""
 }
@@ -230,6 +231,12 @@ SQL
   fi
 }
 
+# Answers other than 200 are reported (and left out of the rates); a fresh event answered 'duplicate' fails the run.
+check_answers() {
+  [ "$TOTAL_OTHER" = 0 ] || say "$1: answers other than 200: $TOTAL_OTHER_DETAIL"
+  [ "${TOTAL_DUPLICATES:-0}" = 0 ] || fail "$1: $TOTAL_DUPLICATES fresh events were answered 'duplicate'"
+}
+
 declare -A label warm rate p50 p99 hrate hp50 hp99 drain rss other cpu
 run_scenario() {
   local name="$1" server_pids=() url db processed_sql missing_sql scenario_start
@@ -245,13 +252,11 @@ run_scenario() {
   local pid
   declare -A cpu_start=()
   for pid in "${server_pids[@]}"; do cpu_start[$pid]="$(cpu_seconds "$pid")"; done
-  drive "$name" --warmup "$warmup" --warmup-max "$warmup_max" --duration "$duration" --half-duration "$half_duration"
-  report_cpu "$name"
+  # Warm-up and full load; then, with no load, the time until what they left behind is processed (so a backlog built at
+  # full load shows); then the half-rate phase, a second run of the generator.
+  drive "$name" --warmup "$warmup" --warmup-max "$warmup_max" --duration "$duration" --half-duration 0
   warm[$name]="${WARMUP_S:--}" rate[$name]="$FULL_RATE" p50[$name]="$FULL_P50_MS" p99[$name]="$FULL_P99_MS"
-  hrate[$name]="${HALF_RATE:--}" hp50[$name]="${HALF_P50_MS:--}" hp99[$name]="${HALF_P99_MS:--}"
-  other[$name]="$TOTAL_OTHER"
-  [ "$TOTAL_OTHER" = 0 ] || say "$name: answers other than 200: $TOTAL_OTHER_DETAIL"
-  [ "${TOTAL_DUPLICATES:-0}" = 0 ] || fail "$name: $TOTAL_DUPLICATES fresh events were answered 'duplicate'"
+  check_answers "$name"
   if [ -n "$db" ]; then
     wait_processed "$name" "$TOTAL_ACCEPTED"
     drain[$name]="$drained"
@@ -259,6 +264,15 @@ run_scenario() {
   else
     drain[$name]="n/a"
   fi
+  local accepted="$TOTAL_ACCEPTED" others="$TOTAL_OTHER" generator_cpu="$GENERATOR_CPU_S"
+  drive "$name-half" --rate "$(awk -v r="$FULL_RATE" 'BEGIN { printf "%.1f", r / 2 }')" --half-duration "$half_duration"
+  hrate[$name]="${HALF_RATE:--}" hp50[$name]="${HALF_P50_MS:--}" hp99[$name]="${HALF_P99_MS:--}"
+  check_answers "$name-half"
+  [ -z "$db" ] || verify_stored "$name-half"
+  other[$name]=$((others + TOTAL_OTHER))
+  TOTAL_ACCEPTED=$((accepted + TOTAL_ACCEPTED))
+  GENERATOR_CPU_S="$(awk -v a="$generator_cpu" -v b="$GENERATOR_CPU_S" 'BEGIN { printf "%.1f", a + b }')"
+  report_cpu "$name"
   rss[$name]="$(peak_rss_mib "${server_pids[@]}")"
   stop_all
   say "$name: $(($(date +%s) - scenario_start)) s from start to stop"
@@ -346,7 +360,19 @@ run_long() {
     END { if (base && p > p0) printf "growth per 100,000 processed events after the first 10 %%: silo %+.0f MiB, web API %+.0f MiB\n", (s - s0) * 100000 / (p - p0), (a - a0) * 100000 / (p - p0) }' "$samples"
 }
 
+# curl (readiness), pgrep and free (procps: PostgreSQL's CPU, the machine's memory); a bare image may lack them.
+ensure_tools() {
+  local missing=()
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  { command -v pgrep && command -v free; } >/dev/null 2>&1 || missing+=(procps)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  command -v apt-get >/dev/null 2>&1 || die "the benchmark needs ${missing[*]}: install them"
+  say "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2 || die "apt-get install ${missing[*]} failed"
+}
+
 # ---------------------------------------------------------------------------------------------------------------------
+ensure_tools
 ensure_dotnet
 parse_connection_string "$product_cs"
 ensure_postgres_installed

@@ -51,8 +51,9 @@ public sealed class Driver(Uri url, int connections) : IDisposable
         })));
 
     /// <summary>
-    /// Sends the whole block at <paramref name="perSecond"/>, whatever the answers do (requests beyond the open connections
-    /// wait inside HttpClient, and that wait counts in their latency). A 1 ms tick fires every request that is due.
+    /// Sends the whole block at <paramref name="perSecond"/>, whatever the answers do. A 1 ms tick fires every request
+    /// that is due. Latency counts from when a request was due, not from when it went out: a request that waited for a
+    /// free connection, or for a late tick (this process's own GC, a busy core), counts that wait.
     /// </summary>
     public async Task RunOpenAsync(RequestBlock block, double perSecond)
     {
@@ -64,20 +65,21 @@ public sealed class Driver(Uri url, int connections) : IDisposable
             var due = (long)((Stopwatch.GetTimestamp() - start) * perSecond / Stopwatch.Frequency) + 1;
             while (sent < Math.Min(due, block.Count) && block.TryTake(out var index))
             {
-                sends[sent++] = SendAsync(block, index);
+                var dueAt = start + (long)(sent * Stopwatch.Frequency / perSecond);
+                sends[sent++] = SendAsync(block, index, dueAt);
             }
             await Task.Delay(1);
         }
         await Task.WhenAll(sends);
     }
 
-    private async Task SendAsync(RequestBlock block, int index)
+    private async Task SendAsync(RequestBlock block, int index, long? dueAt = null)
     {
         var (buffer, offset) = block.BodySegment(index);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(buffer, offset, block.BodyLength) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         request.Headers.TryAddWithoutValidation("X-Webhook-Signature", block.Signatures[index]);
-        var started = Stopwatch.GetTimestamp();
+        var started = dueAt ?? Stopwatch.GetTimestamp();
         short status;
         try
         {

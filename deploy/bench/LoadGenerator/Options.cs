@@ -5,7 +5,7 @@ namespace Orleans.Webhooks.LoadGenerator;
 /// <summary>Command line: <c>--name value</c> pairs; durations in seconds.</summary>
 public sealed record Options(
     Uri Url, string Secret, string Tag, int Connections, double WarmupSeconds, double WarmupMaxSeconds, double WarmupWindowSeconds,
-    double DurationSeconds, double HalfSeconds,
+    double DurationSeconds, double HalfSeconds, double? Rate,
     long? Count, int Block, int WarmupBlock, int MaxBlock, double MinRate, string? ResultsFile, string? IdsFile,
     string? TimelineFile)
 {
@@ -33,6 +33,7 @@ public sealed record Options(
             Number("warmup-window", 5),
             Number("duration", 10),
             Number("half-duration", 8),
+            values.ContainsKey("rate") ? Number("rate", 0) : null,
             values.ContainsKey("count") ? (long)Number("count", 0) : null,
             (int)Number("block", 100_000),
             (int)Number("warmup-block", 200_000),

@@ -4,7 +4,8 @@ using System.Text;
 using Orleans.Webhooks.LoadGenerator;
 
 // The benchmark's load generator: pre-built, correctly signed hmac deliveries, each with its own event id, sent over N
-// keep-alive connections. Default: warm-up, full load (closed loop) and half that rate (open loop). --count N: N events
+// keep-alive connections. Default: warm-up, full load (closed loop) and half that rate (open loop; --half-duration 0
+// leaves it out). --rate R: only the open-loop phase, at R per second for --half-duration seconds. --count N: N events
 // back to back (memory boundedness runs). Progress goes to stderr; --results gets shell-readable KEY=value lines and
 // --ids the event id of every 200 accepted (the script checks each is stored).
 var options = Options.Parse(args);
@@ -34,7 +35,35 @@ void Report(string key, PhaseStats stats)
     results.Add($"{key}_OTHER={stats.OtherCount}");
 }
 
-if (options.Count is { } total)
+async Task HalfAsync(double rate)
+{
+    var half = Build((int)Math.Ceiling(rate * options.HalfSeconds));
+    var halfStart = Stopwatch.GetTimestamp();
+    await driver.RunOpenAsync(half, rate);
+    var halfStats = PhaseStats.Of(string.Create(CultureInfo.InvariantCulture, $"half rate ({rate:F0}/s offered)"), [half], halfStart, Stopwatch.GetTimestamp());
+    Report("HALF", halfStats);
+    if (options.TimelineFile is { } timeline)
+    {
+        // When each half-rate request was answered (ms since the phase began) and how long it took: shows whether the
+        // slow ones are spread out (queueing) or bunched together (a pause in one of the servers).
+        var startedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)Stopwatch.GetElapsedTime(halfStart).TotalMilliseconds;
+        var lines = Enumerable.Range(0, half.Taken).Select(i => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Stopwatch.GetElapsedTime(halfStart, half.CompletedAt[i]).TotalMilliseconds:F1} {Stopwatch.GetElapsedTime(0, half.Latency[i]).TotalMilliseconds:F2}"));
+        await File.WriteAllLinesAsync(
+            timeline,
+            lines.Prepend($"# half-rate phase began at unix ms {startedAtUnixMs}; per request: answered at ms since then, latency ms"));
+    }
+    results.Add(string.Create(CultureInfo.InvariantCulture, $"HALF_OFFERED={rate:F1}"));
+}
+
+if (options.Rate is { } fixedRate)
+{
+    // A second of the same rate first, not measured: this process's own connections and JIT are new.
+    await driver.RunOpenAsync(Build((int)Math.Ceiling(fixedRate)), fixedRate);
+    await HalfAsync(fixedRate);
+}
+else if (options.Count is { } total)
 {
     // Memory boundedness: total events in blocks; the next block is built while the current one is sent.
     var start = Stopwatch.GetTimestamp();
@@ -102,26 +131,9 @@ else
     Report("FULL", peak);
 
     var rate = peak.AcceptedPerSecond / 2;
-    if (rate >= 1)
+    if (rate >= 1 && options.HalfSeconds > 0)
     {
-        var half = Build((int)Math.Ceiling(rate * options.HalfSeconds));
-        var halfStart = Stopwatch.GetTimestamp();
-        await driver.RunOpenAsync(half, rate);
-        var halfStats = PhaseStats.Of(string.Create(CultureInfo.InvariantCulture, $"half rate ({rate:F0}/s offered)"), [half], halfStart, Stopwatch.GetTimestamp());
-        Report("HALF", halfStats);
-        if (options.TimelineFile is { } timeline)
-        {
-            // When each half-rate request was answered (ms since the phase began) and how long it took: shows whether the
-            // slow ones are spread out (queueing) or bunched together (a pause in one of the servers).
-            var startedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)Stopwatch.GetElapsedTime(halfStart).TotalMilliseconds;
-            var lines = Enumerable.Range(0, half.Taken).Select(i => string.Create(
-                CultureInfo.InvariantCulture,
-                $"{Stopwatch.GetElapsedTime(halfStart, half.CompletedAt[i]).TotalMilliseconds:F1} {Stopwatch.GetElapsedTime(0, half.Latency[i]).TotalMilliseconds:F2}"));
-            await File.WriteAllLinesAsync(
-                timeline,
-                lines.Prepend($"# half-rate phase began at unix ms {startedAtUnixMs}; per request: answered at ms since then, latency ms"));
-        }
-        results.Add(string.Create(CultureInfo.InvariantCulture, $"HALF_OFFERED={rate:F1}"));
+        await HalfAsync(rate);
     }
 }
 
