@@ -18,7 +18,6 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 internal sealed partial class EventGrain(
     EventStore store,
     EventPublisher publisher,
-    TimeProvider time,
     ILogger<EventGrain> logger) : Grain, IEventGrain
 {
     private bool _known;
@@ -50,7 +49,7 @@ internal sealed partial class EventGrain(
     public async Task<bool> ReplayAsync(string? type)
     {
         var (provider, externalId) = EventKey.Parse(this.GetPrimaryKeyString());
-        var reopened = await store.ReopenAsync(provider, externalId, type, time.GetUtcNow());
+        var reopened = await store.ReopenAsync(provider, externalId, type);
         if (reopened is null)
         {
             return false;

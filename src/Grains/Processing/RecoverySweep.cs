@@ -40,7 +40,7 @@ internal sealed partial class RecoverySweep(
                 do
                 {
                     var limit = Math.Min(BatchSize, settings.RecoverPerSweep - total);
-                    var overdue = await store.ClaimOverdueAsync(time.GetUtcNow(), limit, stoppingToken).ConfigureAwait(false);
+                    var overdue = await store.ClaimOverdueAsync(limit, stoppingToken).ConfigureAwait(false);
                     claimed = overdue.Count;
                     total += claimed;
                     if (claimed > 0)

@@ -46,7 +46,7 @@ public sealed class EventStore : IAsyncDisposable
         WebhookMetrics.BatchSize.Record(batch.Count);
         await using var command = _db.CreateCommand("""
             INSERT INTO webhook_events (provider, external_id, provider_type, type, received_at, recover_at, content_type, details, payload)
-            SELECT u.provider, u.external_id, u.provider_type, u.type, u.received_at, u.received_at + @recover_after, u.content_type, u.details::jsonb, u.payload
+            SELECT u.provider, u.external_id, u.provider_type, u.type, u.received_at, now() + @recover_after, u.content_type, u.details::jsonb, u.payload
             FROM unnest(@provider, @external_id, @provider_type, @type, @received_at, @content_type, @details, @payload)
                  AS u(provider, external_id, provider_type, type, received_at, content_type, details, payload)
             ON CONFLICT (provider, external_id) DO NOTHING
@@ -167,18 +167,17 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     /// <summary>Sets a stored event back to 'received' for another processing run; null when it was never stored.</summary>
-    public async Task<WebhookEvent?> ReopenAsync(string provider, string externalId, string? type, DateTimeOffset now)
+    public async Task<WebhookEvent?> ReopenAsync(string provider, string externalId, string? type)
     {
         await using var command = _db.CreateCommand("""
             UPDATE webhook_events
-            SET state = 'received', type = COALESCE(@type, type), recover_at = @now + @recover_after
+            SET state = 'received', type = COALESCE(@type, type), recover_at = now() + @recover_after
             WHERE provider = @provider AND external_id = @external_id
             RETURNING provider, external_id, type, details, received_at
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
         command.Parameters.Add(new NpgsqlParameter<string>("external_id", externalId));
         command.Parameters.Add(new NpgsqlParameter<string?>("type", type) { NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
         var events = await ReadEventsAsync(command).ConfigureAwait(false);
         return events.Count == 0 ? null : events[0];
@@ -186,19 +185,19 @@ public sealed class EventStore : IAsyncDisposable
 
     /// <summary>
     /// Claims events still 'received' whose recovery time has passed (a silo died, or an in-memory stream dropped them),
-    /// pushing their recovery time forward so that no other silo takes them at the same moment.
+    /// pushing their recovery time forward so that no other silo takes them at the same moment. Recovery times are set
+    /// and compared on the database's clock only: the web API's and the silos' hosts may disagree about the time.
     /// </summary>
-    public async Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = _db.CreateCommand("""
-            UPDATE webhook_events e SET recover_at = @now + @recover_after
+            UPDATE webhook_events e SET recover_at = now() + @recover_after
             FROM (SELECT provider, external_id FROM webhook_events
-                  WHERE state = 'received' AND recover_at <= @now
+                  WHERE state = 'received' AND recover_at <= now()
                   ORDER BY recover_at LIMIT @limit FOR UPDATE SKIP LOCKED) AS due
             WHERE e.provider = due.provider AND e.external_id = due.external_id
             RETURNING e.provider, e.external_id, e.type, e.details, e.received_at
             """);
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
