@@ -21,7 +21,7 @@ internal sealed partial class RecoverySweep(
     TimeProvider time,
     ILogger<RecoverySweep> logger) : BackgroundService
 {
-    private const int BatchSize = 500;
+    internal const int BatchSize = 500;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,31 +35,49 @@ internal sealed partial class RecoverySweep(
         {
             try
             {
-                // Batch after batch while there are more, up to RecoverPerSweep in one sweep; the rest waits for the next.
-                int claimed, total = 0;
-                do
-                {
-                    var limit = Math.Min(BatchSize, settings.RecoverPerSweep - total);
-                    var overdue = await store.ClaimOverdueAsync(limit, stoppingToken).ConfigureAwait(false);
-                    claimed = overdue.Count;
-                    total += claimed;
-                    if (claimed > 0)
+                await SweepOnceAsync(
+                    limit => store.ClaimOverdueAsync(limit, stoppingToken),
+                    async overdue =>
                     {
-                        LogRecovering(logger, claimed);
+                        LogRecovering(logger, overdue.Count);
                         await Task.WhenAll(overdue.Select(publisher.PublishAsync)).ConfigureAwait(false);
-                    }
-                    if (claimed < limit)
-                    {
-                        break;
-                    }
-                }
-                while (total < settings.RecoverPerSweep && !stoppingToken.IsCancellationRequested);
+                    },
+                    settings.RecoverPerSweep,
+                    stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogSweepFailed(logger, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// One sweep: batch after batch of <see cref="BatchSize"/> while there are more, up to <paramref name="perSweep"/>
+    /// events in all; the rest waits for the next sweep. Returns how many were claimed.
+    /// </summary>
+    internal static async Task<int> SweepOnceAsync(
+        Func<int, Task<IReadOnlyList<WebhookEvent>>> claim,
+        Func<IReadOnlyList<WebhookEvent>, Task> publish,
+        int perSweep,
+        CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (total < perSweep && !cancellationToken.IsCancellationRequested)
+        {
+            var limit = Math.Min(BatchSize, perSweep - total);
+            var overdue = await claim(limit).ConfigureAwait(false);
+            total += overdue.Count;
+            if (overdue.Count > 0)
+            {
+                await publish(overdue).ConfigureAwait(false);
+            }
+            if (overdue.Count < limit)
+            {
+                break;
+            }
+        }
+        return total;
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Recovery sweep re-publishing {Count} events still waiting to be processed")]
