@@ -25,8 +25,9 @@ public static class Currencies
     };
 
     /// <summary>
-    /// The exponent of Stripe's amounts, which differs from ISO 4217 for two currencies: Stripe counts Icelandic krónur
-    /// in hundredths (ISO: none; "an ISK amount of 100 is 1 króna") and Malagasy ariary in whole units (ISO: two).
+    /// The exponent of Stripe's amounts, which differs from ISO 4217 for two currencies: Stripe's list of zero-decimal
+    /// currencies (stripe.com/docs/currencies) leaves out the Icelandic króna, which it counts in hundredths (ISO: none),
+    /// and includes the Malagasy ariary (ISO: two).
     /// </summary>
     public static int StripeExponent(string? currency) => currency switch
     {
@@ -34,8 +35,6 @@ public static class Currencies
         _ when string.Equals(currency, "MGA", StringComparison.OrdinalIgnoreCase) => 0,
         _ => Exponent(currency),
     };
-
-    public static decimal FromMinorUnits(long minorUnits, string? currency) => FromMinorUnits(minorUnits, Exponent(currency));
 
     public static decimal FromMinorUnits(long minorUnits, int exponent)
     {

@@ -45,7 +45,7 @@ public static class StampedExtensions
     /// <summary>The fact, stamped with the event that told it.</summary>
     public static T StampedWith<T>(this T fact, WebhookEvent evt) where T : Stamped
     {
-        (fact.At, fact.ReceivedAt, fact.EventKey) = (evt.OccurredAt, evt.ReceivedAt, evt.Key);
+        (fact.At, fact.ReceivedAt, fact.EventKey) = Stamp.Of(evt);
         return fact;
     }
 }

@@ -75,11 +75,7 @@ public static class Json
         }
     }
 
-    /// <summary>An amount in minor units converted to major units with the currency's ISO 4217 exponent.</summary>
-    public static decimal? MinorUnits(this JsonElement element, string? currency, params ReadOnlySpan<string> path) =>
-        element.MinorUnits(Currencies.Exponent(currency), path);
-
-    /// <summary>An amount in minor units converted to major units with the given exponent.</summary>
+    /// <summary>An amount in minor units converted to major units with the currency's exponent (<see cref="Currencies"/>).</summary>
     public static decimal? MinorUnits(this JsonElement element, int exponent, params ReadOnlySpan<string> path) =>
         element.Decimal(path) is { } minor && minor == decimal.Truncate(minor)
             ? Currencies.FromMinorUnits((long)minor, exponent)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Interfaces.Money;
 
 namespace Orleans.Webhooks.WebApi.Normalisation;
 
@@ -18,7 +19,7 @@ public static class SeedFormat
             PaymentId = data.String("payment") ?? data.String("payment_id"),
             OrderId = data.String("order") ?? data.String("order_id"),
             CustomerId = data.String("customer") ?? data.String("customer_id"),
-            Amount = data.MinorUnits(currency, "amount"),
+            Amount = data.MinorUnits(Currencies.Exponent(currency), "amount"),
             Currency = currency,
             Email = data.String("email"),
             Name = data.String("name"),
