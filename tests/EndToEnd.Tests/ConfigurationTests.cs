@@ -10,7 +10,7 @@ public sealed class ConfigurationTests
 
     private static async Task<(int ExitCode, string Output)> StartApiAsync(Dictionary<string, string> environment)
     {
-        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:5600";
+        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{TestPorts.Of(5600)}";
         environment["ConnectionStrings__Webhooks"] = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=1";
         await using var api = ServiceProcess.Start("WebApi", environment);
         var exitCode = await api.WaitForExitAsync(TimeSpan.FromSeconds(30));

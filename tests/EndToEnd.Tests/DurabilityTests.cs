@@ -132,7 +132,7 @@ public sealed class DurabilityTests
         // The survivor declared the killed silo dead (Orleans' SiloStatus.Dead is 6) in the membership table.
         await Eventually.MatchesAsync(
             () => TestDatabase.ScalarAsync<long>(service.ConnectionString,
-                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND port = @p AND status = 6", ("c", "e2e-5550"), ("p", 5561)),
+                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND port = @p AND status = 6", ("c", service.ClusterId), ("p", service.SiloPort(1))),
             dead => dead == 1, TimeSpan.FromSeconds(60), "the killed silo declared dead");
     }
 }

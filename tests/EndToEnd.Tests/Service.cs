@@ -21,14 +21,15 @@ public sealed class Service : IAsyncDisposable
     private Service(string connectionString, int basePort, IReadOnlyDictionary<string, string> extra)
     {
         ConnectionString = connectionString;
+        basePort = TestPorts.Of(basePort);
         _basePort = basePort;
         BaseAddress = new Uri($"http://127.0.0.1:{basePort}");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         _environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Webhooks"] = connectionString,
-            ["Orleans__ClusterId"] = $"e2e-{basePort}",
-            ["Orleans__ServiceId"] = $"e2e-{basePort}",
+            ["Orleans__ClusterId"] = ClusterId,
+            ["Orleans__ServiceId"] = ClusterId,
             ["Webhooks__Providers__hmac__Secrets__0"] = "retired-secret",
             ["Webhooks__Providers__hmac__Secrets__1"] = HmacSecret,
             // Longer than any run here takes, so that a test counting attempts never sees a sweep run an event twice;
@@ -45,6 +46,11 @@ public sealed class Service : IAsyncDisposable
     }
 
     public string ConnectionString { get; }
+
+    public string ClusterId => $"e2e-{_basePort}";
+
+    /// <summary>The silo port of node <paramref name="index"/>.</summary>
+    public int SiloPort(int index) => _basePort + 10 + index;
 
     public Uri BaseAddress { get; }
 
@@ -67,7 +73,7 @@ public sealed class Service : IAsyncDisposable
         await service.WaitUntilReadyAsync();
         await Eventually.MatchesAsync(
             () => TestDatabase.ScalarAsync<long>(service.ConnectionString,
-                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3", ("c", $"e2e-{basePort}")),
+                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3", ("c", service.ClusterId)),
             active => active == silos, TimeSpan.FromSeconds(60), $"all {silos} silos active in the cluster");
         return service;
     }
@@ -101,7 +107,7 @@ public sealed class Service : IAsyncDisposable
     {
         var environment = new Dictionary<string, string>(_environment)
         {
-            ["Orleans__SiloPort"] = (_basePort + 10 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__SiloPort"] = SiloPort(index).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = (_basePort + 20 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())

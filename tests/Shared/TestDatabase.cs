@@ -19,6 +19,7 @@ public static class TestDatabase
         {
             throw new ArgumentException("Test databases are named webhooks_test_*.", nameof(name));
         }
+        name += Environment.GetEnvironmentVariable("WEBHOOKS_TEST_DB_SUFFIX");
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
             try
