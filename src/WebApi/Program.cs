@@ -1,3 +1,4 @@
+using Orleans.Webhooks.WebApi.Changes;
 using Orleans.Webhooks.WebApi.Dashboard;
 using Orleans.Webhooks.WebApi.Health;
 using Orleans.Webhooks.WebApi.Ingestion;
@@ -17,6 +18,7 @@ builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently =
 
 builder.AddWebhooksOrleansClient();
 builder.AddWebhookIngestion();
+builder.AddWebhookChanges();
 builder.AddWebhooksHealthChecks();
 builder.AddWebhooksDashboard();
 builder.AddWebhooksTelemetry();
@@ -29,6 +31,7 @@ app.UseStatusCodePages();
 app.UseRateLimiter();
 app.MapWebhooks();
 app.MapManagementApi();
+app.MapChangesApi();
 app.MapWebhooksHealth();
 app.MapWebhooksDashboard();
 
