@@ -20,30 +20,16 @@ public sealed class EdgeTests(EdgeTests.EdgeFixture fixture) : IClassFixture<Edg
 
     private readonly Service _service = fixture.Service;
 
-    /// <summary>One service for the tests of this class.</summary>
-    public sealed class EdgeFixture : IAsyncLifetime
+    /// <summary>127.0.0.1 is the one trusted proxy; "fenced" takes deliveries from 127.0.0.3 and 198.51.100.0/24 only.</summary>
+    public sealed class EdgeFixture() : ConfiguredServiceFixture("webhooks_test_edge", 7300, new Dictionary<string, string>
     {
-        public Service Service { get; private set; } = null!;
-
-        public async Task InitializeAsync() =>
-            Service = await Service.StartAsync("webhooks_test_edge", 7300, environment: new Dictionary<string, string>
-            {
-                ["Webhooks__TrustedProxies__0"] = TrustedProxy,
-                ["Webhooks__Providers__fenced__Scheme"] = "hmac",
-                ["Webhooks__Providers__fenced__Secrets__0"] = Service.HmacSecret,
-                ["Webhooks__Providers__fenced__AllowedNetworks__0"] = $"{AllowedCaller}/32",
-                ["Webhooks__Providers__fenced__AllowedNetworks__1"] = "198.51.100.0/24",
-                ["Webhooks__RateLimit__PerClientPermitsPerSecond"] = PerClientPermits.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
-
-        public async Task DisposeAsync()
-        {
-            if (Service is not null)
-            {
-                await Service.DisposeAsync();
-            }
-        }
-    }
+        ["Webhooks__TrustedProxies__0"] = TrustedProxy,
+        ["Webhooks__Providers__fenced__Scheme"] = "hmac",
+        ["Webhooks__Providers__fenced__Secrets__0"] = Service.HmacSecret,
+        ["Webhooks__Providers__fenced__AllowedNetworks__0"] = $"{AllowedCaller}/32",
+        ["Webhooks__Providers__fenced__AllowedNetworks__1"] = "198.51.100.0/24",
+        ["Webhooks__RateLimit__PerClientPermitsPerSecond"] = PerClientPermits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
 
     private async Task<(HttpStatusCode Status, string Id)> DeliverAsync(string from, string? forwardedFor = null, string provider = "fenced", int padding = 0)
     {

@@ -28,7 +28,7 @@ public sealed class RejectionAudit(TimeProvider time)
     private List<Rejection> _rows = [];
     private Dictionary<(string Provider, string Reason, DateTimeOffset Minute), long> _counts = [];
 
-    public void Record(HttpContext context, string provider, string reason, int status, ReadOnlyMemory<byte>? body = null, IReadOnlyList<string>? signatureHeaders = null)
+    public void Record(HttpContext context, string provider, string reason, int status, byte[]? body = null, IReadOnlyList<string>? signatureHeaders = null)
     {
         var at = time.GetUtcNow();
         var minute = new DateTimeOffset(at.Ticks - at.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
@@ -59,7 +59,7 @@ public sealed class RejectionAudit(TimeProvider time)
             ClientAddress(context.Connection.RemoteIpAddress),
             at,
             body?.Length ?? context.Request.ContentLength,
-            body is { } bytes ? SHA256.HashData(bytes.Span) : null,
+            body is null ? null : SHA256.HashData(body),
             signatureHeaders is null ? [] : [.. signatureHeaders.Where(name => IsPresent(context.Request, name))]);
         lock (_gate)
         {
