@@ -12,7 +12,7 @@ namespace Orleans.Webhooks.Grains.Retention;
 /// deletes oldest first, <see cref="RetentionOptions.BatchSize"/> rows per statement found through an index on the
 /// time column, each statement its own short transaction, so inserts into the hot table never wait long.
 /// </summary>
-public sealed partial class RetentionJob(NpgsqlDataSource db, IOptionsMonitor<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger) : BackgroundService
+public sealed partial class RetentionJob(NpgsqlDataSource db, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger) : BackgroundService
 {
     /// <summary>The advisory lock key every silo of the database contends for ("webhook" "retention").</summary>
     public const long LockKey = 0x7765_6268_6F6F_6B72;
@@ -38,9 +38,12 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptionsMonitor<Re
               (SELECT provider, reason, minute FROM webhook_rejection_counts WHERE minute < @cutoff ORDER BY minute LIMIT @batch)
         """;
 
+    /// <summary>When this silo's last scheduled run finished (whether it held the lock or not).</summary>
+    public DateTimeOffset? LastRunAt { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.CurrentValue.Interval, time);
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
         try
         {
             do
@@ -56,6 +59,7 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptionsMonitor<Re
                 {
                     LogFailed(logger, ex); // the next interval tries again
                 }
+                LastRunAt = time.GetUtcNow();
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -74,7 +78,7 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptionsMonitor<Re
         }
         try
         {
-            var settings = options.CurrentValue;
+            var settings = options.Value;
             var now = time.GetUtcNow();
             var events = await DeleteAsync(DeleteEvents, now - settings.Events, settings.BatchSize, cancellationToken);
             var rejections = await DeleteAsync(DeleteRejections, now - settings.Rejections, settings.BatchSize, cancellationToken)
