@@ -31,6 +31,7 @@ app.MapWebhooks();
 app.MapManagementApi();
 app.MapWebhooksHealth();
 app.MapWebhooksDashboard();
+app.MapWebhooksMetrics();
 
 app.Run();
 
