@@ -50,6 +50,12 @@ public sealed class AccessTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("webhooks_silos_active", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+        using (var metricsAsPrometheus = new HttpRequestMessage(HttpMethod.Get, "/metrics"))
+        {
+            metricsAsPrometheus.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            using var response = await service.Http.SendAsync(metricsAsPrometheus);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
 
         using (var anonymous = await service.Http.GetAsync("/dashboard/"))
         {

@@ -41,7 +41,8 @@ public static class TelemetryExtensions
 
     /// <summary>
     /// <c>/metrics</c> in Prometheus' text format, for the callers the management API serves (the same key, or loopback
-    /// only without one). The cluster's numbers are read from PostgreSQL just before the exporter writes them.
+    /// only without one; the key also as a bearer token). The cluster's numbers are read from PostgreSQL just before the
+    /// exporter writes them.
     /// </summary>
     public static IEndpointRouteBuilder MapWebhooksMetrics(this IEndpointRouteBuilder app)
     {
@@ -49,6 +50,13 @@ public static class TelemetryExtensions
         var options = app.ServiceProvider.GetRequiredService<IOptionsMonitor<WebhooksOptions>>();
         app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
+            // Prometheus sends a credential only as Authorization (before 2.55): its bearer token counts as X-Api-Key here.
+            if (!context.Request.Headers.ContainsKey(ManagementAccessFilter.HeaderName)
+                && context.Request.Headers.Authorization.ToString() is var authorization
+                && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Request.Headers[ManagementAccessFilter.HeaderName] = authorization["Bearer ".Length..].Trim();
+            }
             if (ManagementAccessFilter.Refusal(context, options.CurrentValue.ManagementApiKey) is { } refusal)
             {
                 await refusal.ExecuteAsync(context);
