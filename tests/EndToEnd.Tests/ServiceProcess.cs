@@ -44,7 +44,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The configuration the tests were built with: the programs under test were built the same way.</summary>
-    private static string BuildConfiguration =>
+    public static string BuildConfiguration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
     /// <summary>Like a crash or kill -9: no shutdown code runs.</summary>
