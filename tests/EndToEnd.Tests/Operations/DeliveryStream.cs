@@ -18,13 +18,16 @@ public sealed class DeliveryStream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _accepted = new();
     private readonly ConcurrentDictionary<string, int> _answers = new();
+    private readonly TimeSpan _pause;
     private readonly Task[] _workers;
 
     /// <param name="body">The signed body of the event with the given id.</param>
-    public DeliveryStream(HttpClient http, Func<string, string> body, int workers)
+    /// <param name="pause">Between one accepted event and the next, per sender: a steady load rather than all two cores can give.</param>
+    public DeliveryStream(HttpClient http, Func<string, string> body, int workers, TimeSpan pause)
     {
         _http = http;
         _body = body;
+        _pause = pause;
         _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
@@ -54,6 +57,7 @@ public sealed class DeliveryStream : IAsyncDisposable
                 if (answer == "200")
                 {
                     _accepted.Enqueue(id);
+                    await Task.Delay(_pause);
                     break;
                 }
                 if (DateTime.UtcNow > deadline)
