@@ -20,6 +20,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "webhooks" }.Build());
         services.AddSingleton<EventStore>();
+        services.AddSingleton<EventProcessor>();
+        services.AddSingleton<StreamHealth>();
         services.AddSingleton<EventPublisher>();
         services.TryAddSingleton<IEventDispatcher, EventDispatcher>();
         services.AddHostedService<RecoverySweep>();

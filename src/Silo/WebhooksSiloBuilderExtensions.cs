@@ -7,6 +7,7 @@ using Orleans.Dashboard;
 using Orleans.Webhooks.Grains;
 using Orleans.Webhooks.Grains.Interfaces.Hosting;
 using Orleans.Storage;
+using Orleans.Streams;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
@@ -72,15 +73,19 @@ public static class WebhooksSiloBuilderExtensions
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => services.GetRequiredService<GroupCommitGrainStorage>());
         }
         // The stream carries only what is already committed in webhook_events; the recovery sweep covers what it drops.
-        // Its pub/sub state is durable so that explicit subscriptions survive a silo.
+        // Routers subscribe implicitly, so the stream needs no pub/sub state at all (ImplicitOnly): nothing of Orleans'
+        // is stored for it, and nothing a crash leaves behind (producers never unregistered) can stop a partition.
         // Delivered events are not needed in the stream's cache (the table has them): the defaults (5 to 30 minutes) held
         // every event of the last minutes in memory, which at a few thousand events a second was most of the silo's memory.
-        silo.AddMemoryStreams(EventStreams.ProviderName, streams => streams.ConfigureCacheEviction(eviction => eviction.Configure(cache =>
+        silo.AddMemoryStreams(EventStreams.ProviderName, streams =>
         {
-            cache.DataMinTimeInCache = TimeSpan.FromSeconds(10);
-            cache.DataMaxAgeInCache = TimeSpan.FromMinutes(1);
-        })));
-        silo.AddAdoNetGrainStorage("PubSubStore", AdoNet);
+            streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            streams.ConfigureCacheEviction(eviction => eviction.Configure(cache =>
+            {
+                cache.DataMinTimeInCache = TimeSpan.FromSeconds(10);
+                cache.DataMaxAgeInCache = TimeSpan.FromMinutes(1);
+            }));
+        });
         // Look for idle activations every 10 s rather than every minute, so that short age limits (30 s for payments,
         // orders, customers and events) keep the number of activations, and the memory, in proportion to the event rate.
         silo.Configure<GrainCollectionOptions>(collection => collection.CollectionQuantum = TimeSpan.FromSeconds(10));

@@ -17,6 +17,7 @@ public sealed class Service : IAsyncDisposable
     private readonly int _basePort;
     private readonly List<ServiceProcess?> _silos = [];
     private ServiceProcess? _api;
+    private readonly List<ServiceProcess> _started = [];
 
     private Service(string connectionString, int basePort, IReadOnlyDictionary<string, string> extra)
     {
@@ -28,8 +29,8 @@ public sealed class Service : IAsyncDisposable
         _environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Webhooks"] = connectionString,
-            ["Orleans__ClusterId"] = ClusterId,
-            ["Orleans__ServiceId"] = ClusterId,
+            ["Orleans__ClusterId"] = $"e2e-{basePort}",
+            ["Orleans__ServiceId"] = $"e2e-{basePort}",
             ["Webhooks__Providers__hmac__Secrets__0"] = "retired-secret",
             ["Webhooks__Providers__hmac__Secrets__1"] = HmacSecret,
             // Longer than any run here takes, so that a test counting attempts never sees a sweep run an event twice;
@@ -47,7 +48,7 @@ public sealed class Service : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public string ClusterId => $"e2e-{_basePort}";
+    public string ClusterId => _environment["Orleans__ClusterId"];
 
     /// <summary>The silo port of node <paramref name="index"/>.</summary>
     public int SiloPort(int index) => _basePort + 10 + index;
@@ -61,9 +62,10 @@ public sealed class Service : IAsyncDisposable
     /// active in the membership table (the web API is ready as soon as one silo answers; a test that kills the second
     /// silo must know it had joined).
     /// </summary>
-    public static async Task<Service> StartAsync(string database, int basePort, int silos = 1, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<Service> StartAsync(
+        string database, int basePort, int silos = 1, IReadOnlyDictionary<string, string>? environment = null, string? fixture = null)
     {
-        var service = new Service(await TestDatabase.CreateAsync(database), basePort, environment ?? new Dictionary<string, string>());
+        var service = new Service(await TestDatabase.CreateAsync(database, fixture), basePort, environment ?? new Dictionary<string, string>());
         for (var i = 0; i < silos; i++)
         {
             service._silos.Add(null);
@@ -73,7 +75,8 @@ public sealed class Service : IAsyncDisposable
         await service.WaitUntilReadyAsync();
         await Eventually.MatchesAsync(
             () => TestDatabase.ScalarAsync<long>(service.ConnectionString,
-                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3", ("c", service.ClusterId)),
+                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3 AND port BETWEEN @first AND @last",
+                ("c", service.ClusterId), ("first", service.SiloPort(0)), ("last", service.SiloPort(9))),
             active => active == silos, TimeSpan.FromSeconds(60), $"all {silos} silos active in the cluster");
         return service;
     }
@@ -114,11 +117,22 @@ public sealed class Service : IAsyncDisposable
         {
             environment[key] = value;
         }
-        _silos[index] = ServiceProcess.Start("Silo", environment);
+        _silos[index] = Started(ServiceProcess.Start("Silo", environment));
     }
 
-    private void StartApi() =>
-        _api = ServiceProcess.Start("WebApi", new Dictionary<string, string>(_environment) { ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/') });
+    public ServiceProcess Api => _api ?? throw new InvalidOperationException("the web API is not running");
+
+    /// <summary>Every process started so far, running or not.</summary>
+    public IEnumerable<ServiceProcess> Processes => _started;
+
+    public void StartApi() =>
+        _api = Started(ServiceProcess.Start("WebApi", new Dictionary<string, string>(_environment) { ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/') }));
+
+    private ServiceProcess Started(ServiceProcess process)
+    {
+        _started.Add(process);
+        return process;
+    }
 
     public ServiceProcess Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
 
@@ -158,13 +172,9 @@ public sealed class Service : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (_api is not null)
+        foreach (var process in _started)
         {
-            await _api.DisposeAsync();
-        }
-        foreach (var silo in _silos.Where(s => s is not null))
-        {
-            await silo!.DisposeAsync();
+            await process.DisposeAsync();
         }
     }
 }

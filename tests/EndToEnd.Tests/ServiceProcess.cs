@@ -9,6 +9,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _failures = new();
+    private string? _failureHeader;
 
     private ServiceProcess(Process process)
     {
@@ -20,6 +22,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     public string Output => string.Join('\n', _output);
+
+    /// <summary>
+    /// Every error the program logged since it started ("fail:" and "crit:" entries of the console logger, each with its
+    /// message line), kept whole rather than as the last lines of <see cref="Output"/>.
+    /// </summary>
+    public IReadOnlyCollection<string> Failures => _failures;
 
     public bool HasExited => _process.HasExited;
 
@@ -91,6 +99,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (line is null)
         {
             return;
+        }
+        if (_failureHeader is { } header)
+        {
+            _failures.Enqueue($"{header} {line.Trim()}");
+            _failureHeader = null;
+        }
+        else if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+        {
+            _failureHeader = line;
         }
         _output.Enqueue(line);
         while (_output.Count > 400 && _output.TryDequeue(out _))

@@ -13,11 +13,23 @@ public static class TestDatabase
         Environment.GetEnvironmentVariable("WEBHOOKS_TEST_CONNECTION")
         ?? "Host=127.0.0.1;Port=5432;Username=webhooks;Password=webhooks;Database=postgres";
 
-    public static async Task<string> CreateAsync(string name)
+    /// <summary>A fresh database with our schema.</summary>
+    public static Task<string> CreateAsync(string name) => CreateAsync(name, fixture: null);
+
+    /// <summary>
+    /// A database restored from <paramref name="fixture"/> (a pg_dump of an earlier version's database, relative to the
+    /// repository root) and then brought up to date with deploy/sql, as an upgrade does.
+    /// </summary>
+    public static async Task<string> CreateAsync(string name, string? fixture)
     {
         var connectionString = await CreateEmptyAsync(name);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        if (fixture is not null)
+        {
+            await using var restore = new NpgsqlCommand(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, fixture)), connection);
+            await restore.ExecuteNonQueryAsync();
+        }
         foreach (var file in SchemaFiles)
         {
             await using var apply = new NpgsqlCommand(await File.ReadAllTextAsync(file), connection);

@@ -17,4 +17,7 @@ public static class WebhookMetrics
 
     /// <summary>Rows per group commit of the event store.</summary>
     public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("webhooks.store.batch_size", unit: "{row}", description: "Rows written per group commit");
+
+    /// <summary>Stream batches a partition refused, by partition; their events went to another partition or were processed directly.</summary>
+    public static readonly Counter<long> StreamPublishFailures = Meter.CreateCounter<long>("webhooks.stream.publish_failures", description: "Stream batches a partition refused");
 }

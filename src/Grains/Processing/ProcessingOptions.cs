@@ -29,15 +29,6 @@ public sealed class ProcessingOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// The most overdue events one silo claims and publishes per sweep. After an outage the backlog can be millions of
-    /// events: published at once they would all wait in the in-memory stream, and those not processed within
-    /// <see cref="RecoverAfter"/> would be claimed and published again. 5,000 per 5 s is 1,000 a second per silo, below
-    /// what a silo processes, so the backlog drains without piling up.
-    /// </summary>
-    [Range(1, 1_000_000)]
-    public int RecoverPerSweep { get; set; } = 5_000;
-
     /// <summary>Stream partitions, each with its own router activation; a silo's publisher sends its batches to them in turn.</summary>
     [Range(1, 1024)]
     public int Partitions { get; set; } = 16;

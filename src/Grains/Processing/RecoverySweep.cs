@@ -2,21 +2,22 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Processing;
 
 /// <summary>
 /// Makes "nothing accepted stays 'received' forever" true. The event stream is in memory, so an event in flight when a
-/// silo dies, or one the stream could not take, is only in PostgreSQL. Every silo looks for events still 'received' after
-/// <see cref="ProcessingOptions.RecoverAfter"/>, claims a batch (SKIP LOCKED, so silos split the work) and publishes
-/// them again. We chose this over the alpha ADO.NET stream provider: the table we already write is the queue, recovery
-/// is bounded by two settings, and a redelivery is harmless because domain grains apply each event once.
+/// silo dies is only in PostgreSQL. Every silo looks for events still 'received' after
+/// <see cref="ProcessingOptions.RecoverAfter"/>, claims a batch (SKIP LOCKED, so silos split the work) and processes
+/// it itself, not through the stream: recovery does not depend on the path that lost the events, and a backlog drains
+/// at the silo's processing capacity, batch after batch, without waiting for the next interval while there is more.
+/// The table we already write is the queue, and a second run of an event is harmless because domain grains apply each
+/// event once.
 /// </summary>
 internal sealed partial class RecoverySweep(
     EventStore store,
-    EventPublisher publisher,
+    EventProcessor processor,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<RecoverySweep> logger) : BackgroundService
@@ -30,6 +31,8 @@ internal sealed partial class RecoverySweep(
         {
             return;
         }
+        // As many runs at once as the routers of four partitions: enough to drain a backlog at the silo's capacity.
+        var concurrency = settings.MaxInFlightPerPartition * 4;
         using var timer = new PeriodicTimer(settings.SweepInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -40,9 +43,8 @@ internal sealed partial class RecoverySweep(
                     async overdue =>
                     {
                         LogRecovering(logger, overdue.Count);
-                        await Task.WhenAll(overdue.Select(publisher.PublishAsync)).ConfigureAwait(false);
+                        await processor.RunAllAsync(overdue, concurrency).ConfigureAwait(false);
                     },
-                    settings.RecoverPerSweep,
                     stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -53,26 +55,25 @@ internal sealed partial class RecoverySweep(
     }
 
     /// <summary>
-    /// One sweep: batch after batch of <see cref="BatchSize"/> while there are more, up to <paramref name="perSweep"/>
-    /// events in all; the rest waits for the next sweep. Returns how many were claimed.
+    /// One sweep: claims a batch of <see cref="BatchSize"/>, processes it, and claims the next while batches come back
+    /// full, so that a backlog drains at the pace the silo processes (each batch is done before the next is claimed, so
+    /// nothing claimed waits long enough to be claimed again). Returns how many were claimed.
     /// </summary>
     internal static async Task<int> SweepOnceAsync(
         Func<int, Task<IReadOnlyList<WebhookEvent>>> claim,
-        Func<IReadOnlyList<WebhookEvent>, Task> publish,
-        int perSweep,
+        Func<IReadOnlyList<WebhookEvent>, Task> process,
         CancellationToken cancellationToken)
     {
         var total = 0;
-        while (total < perSweep && !cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
-            var limit = Math.Min(BatchSize, perSweep - total);
-            var overdue = await claim(limit).ConfigureAwait(false);
+            var overdue = await claim(BatchSize).ConfigureAwait(false);
             total += overdue.Count;
             if (overdue.Count > 0)
             {
-                await publish(overdue).ConfigureAwait(false);
+                await process(overdue).ConfigureAwait(false);
             }
-            if (overdue.Count < limit)
+            if (overdue.Count < BatchSize)
             {
                 break;
             }
@@ -80,7 +81,7 @@ internal sealed partial class RecoverySweep(
         return total;
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Recovery sweep re-publishing {Count} events still waiting to be processed")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Recovery sweep processing {Count} events still waiting")]
     private static partial void LogRecovering(ILogger logger, int count);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Recovery sweep failed; it runs again at the next interval")]

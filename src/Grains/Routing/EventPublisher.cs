@@ -12,32 +12,42 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// one queue message and one delivery to a router instead of one of each per event (published one by one, the stream
 /// cost the silo more CPU than storing the event). Batches go to the partitions in turn, which spreads them over all
 /// routers; which router applies an event does not matter, since domain grains apply each event once and in any order.
+/// A partition that refuses a batch is skipped for a while (<see cref="StreamHealth"/>) and the batch goes to the next
+/// one; when none takes it, this silo processes the batch itself, so that no event waits for the recovery sweep
+/// because of the stream.
 /// </summary>
 public sealed partial class EventPublisher : IAsyncDisposable
 {
+    /// <summary>A partition that has not taken a batch by then counts as failing (a queue on a silo that died).</summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
+
     private readonly IClusterClient _client;
-    private readonly int _partitions;
+    private readonly EventProcessor _processor;
+    private readonly StreamHealth _health;
+    private readonly ProcessingOptions _settings;
     private readonly Batcher<WebhookEvent, bool> _batches;
     private readonly ILogger<EventPublisher> _logger;
     private int _next;
 
-    public EventPublisher(IClusterClient client, IOptions<ProcessingOptions> options, ILogger<EventPublisher> logger)
+    public EventPublisher(IClusterClient client, EventProcessor processor, StreamHealth health, IOptions<ProcessingOptions> options, ILogger<EventPublisher> logger)
     {
-        var settings = options.Value;
+        _settings = options.Value;
         _client = client;
+        _processor = processor;
+        _health = health;
         _logger = logger;
-        _partitions = settings.Partitions;
-        _next = Random.Shared.Next(_partitions);
+        _next = Random.Shared.Next(_settings.Partitions);
+        // Several workers, so that a partition that answers slowly holds back one batch rather than all publishing.
         _batches = new Batcher<WebhookEvent, bool>(
-            "publish-events", PublishBatchAsync, workers: 1, settings.Storage.MaxBatch, logger, settings.PublishDelay);
+            "publish-events", PublishBatchAsync, workers: 4, _settings.Storage.MaxBatch, logger, _settings.PublishDelay);
     }
 
-    /// <summary>Completes when the event's batch is on the stream.</summary>
+    /// <summary>Completes when the event's batch is on the stream (or, when no partition takes it, processed).</summary>
     public Task PublishAsync(WebhookEvent evt) => _batches.EnqueueAsync(evt);
 
     /// <summary>
     /// Hands the event over without waiting. Losing it loses nothing: it is committed as 'received', and the recovery
-    /// sweep publishes what is still 'received' after <see cref="ProcessingOptions.RecoverAfter"/>.
+    /// sweep processes what is still 'received' after <see cref="ProcessingOptions.RecoverAfter"/>.
     /// </summary>
     public void Post(WebhookEvent evt)
     {
@@ -49,18 +59,48 @@ public sealed partial class EventPublisher : IAsyncDisposable
 
     private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<WebhookEvent> batch, CancellationToken cancellationToken)
     {
-        var partition = (int)((uint)Interlocked.Increment(ref _next) % (uint)_partitions);
-        await _client.GetStreamProvider(EventStreams.ProviderName)
-            .GetStream<WebhookEvent>(EventStreams.ForPartition(partition))
-            .OnNextBatchAsync(batch.ToList()).ConfigureAwait(false);
-        var published = new bool[batch.Count];
-        Array.Fill(published, true);
-        return published;
+        var events = batch.ToList();
+        for (var tried = 0; tried < _settings.Partitions; tried++)
+        {
+            var partition = (int)((uint)Interlocked.Increment(ref _next) % (uint)_settings.Partitions);
+            if (!_health.ShouldTry(partition))
+            {
+                continue;
+            }
+            try
+            {
+                await _client.GetStreamProvider(EventStreams.ProviderName)
+                    .GetStream<WebhookEvent>(EventStreams.ForPartition(partition))
+                    .OnNextBatchAsync(events).WaitAsync(PublishTimeout, cancellationToken).ConfigureAwait(false);
+                _health.Succeeded(partition);
+                return Done(batch);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                _health.Failed(partition, ex);
+            }
+        }
+        if (_settings.Enabled)
+        {
+            LogProcessingDirectly(_logger, batch.Count);
+            await _processor.RunAllAsync(batch, _settings.MaxInFlightPerPartition).ConfigureAwait(false);
+        }
+        return Done(batch);
+    }
+
+    private static bool[] Done(IReadOnlyList<WebhookEvent> batch)
+    {
+        var done = new bool[batch.Count];
+        Array.Fill(done, true);
+        return done;
     }
 
     public ValueTask DisposeAsync() => _batches.DisposeAsync();
 
-    // The silo is stopping: the event is committed as 'received', and a silo's recovery sweep will publish it.
+    // The silo is stopping: the event is committed as 'received', and a silo's recovery sweep will process it.
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Silo stopping: {Provider} event {ExternalId} is left to the recovery sweep")]
     private static partial void LogNotPublished(ILogger logger, string provider, string externalId);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "No stream partition takes events: processing {Count} events on this silo")]
+    private static partial void LogProcessingDirectly(ILogger logger, int count);
 }
