@@ -6,4 +6,4 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.AddWebhooksSchema();
 builder.AddWebhooksSilo();
 builder.AddWebhooksSiloTelemetry();
-await builder.Build().RunAsync();
+await builder.Build().RunWebhooksSiloAsync();

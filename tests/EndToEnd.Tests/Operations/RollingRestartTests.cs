@@ -16,6 +16,8 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
 
         for (var silo = 0; silo < 3; silo++)
         {
+            // As an operator waits for a restarted silo to be up before the next: its host has finished starting.
+            await WaitUntilStartedAsync(service.Silo(silo));
             var clock = Stopwatch.StartNew();
             await service.Silo(silo).StopAsync();
             var stopped = clock.Elapsed;
@@ -33,4 +35,29 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         await load.StopAndVerifyAsync(service.ConnectionString);
         output.WriteLine($"answers: {string.Join(", ", load.Stream.Answers.Select(a => $"{a.Key}: {a.Value}"))}");
     }
+
+    [Fact]
+    public async Task SiloStoppedWhileStarting_ExitsWith0()
+    {
+        var database = await TestDatabase.CreateAsync("webhooks_test_stop_starting");
+        await using var silo = ServiceProcess.Start("Silo", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Webhooks"] = database,
+            ["Orleans__ClusterId"] = "e2e-stop-starting",
+            ["Orleans__ServiceId"] = "e2e-stop-starting",
+            ["Orleans__SiloPort"] = TestPorts.Of(6360).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = TestPorts.Of(6370).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        await Eventually.MatchesAsync(() => Task.FromResult(silo.Output), o => o.Contains("Starting silo", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the silo starting");
+
+        await silo.StopAsync();
+
+        Assert.True(silo.ExitCode == 0, $"exit code {silo.ExitCode}:\n{silo.Output}");
+        // The stop came during the start, which is the case under test (a stop after it is the rolling restart's).
+        Assert.False(silo.HasStarted, "the silo had finished starting before SIGTERM");
+    }
+
+    private static Task WaitUntilStartedAsync(ServiceProcess silo) =>
+        Eventually.MatchesAsync(() => Task.FromResult(silo.HasStarted), started => started, TimeSpan.FromSeconds(60), "the silo's host started");
 }
