@@ -18,7 +18,7 @@ namespace Orleans.Webhooks.WebApi.Telemetry;
 /// <item>the silos active in the membership table.</item>
 /// </list>
 /// </summary>
-public sealed partial class ClusterMetrics
+public sealed partial class ClusterMetrics : IAsyncDisposable
 {
     public const string MeterName = "Orleans.Webhooks.Cluster";
 
@@ -133,6 +133,12 @@ public sealed partial class ClusterMetrics
         // The first read only sets the starting point: what finished before this process started is not counted.
         _since = upTo > (_since ?? DateTime.MinValue) ? upTo : _since;
         return snapshot;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        _gate.Dispose();
     }
 
     private IEnumerable<Measurement<double>> Observe(Func<Snapshot, double> value) =>
