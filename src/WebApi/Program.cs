@@ -40,6 +40,7 @@ app.MapChangesApi();
 app.MapRejections();
 app.MapWebhooksHealth();
 app.MapWebhooksDashboard();
+app.MapWebhooksMetrics();
 
 app.Run();
 
