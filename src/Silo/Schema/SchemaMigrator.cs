@@ -41,8 +41,14 @@ public sealed partial class SchemaMigrator(
             throw new InvalidOperationException(
                 $"Cannot connect to PostgreSQL (ConnectionStrings:Webhooks, database '{builder.Database}' on {builder.Host}:{builder.Port}) to apply the schema: {ex.Message}", ex);
         }
-        // Held until the connection closes at the end of this method, whatever happens in between.
-        await ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtext(@key))", cancellationToken, ("key", LockKey));
+        // Held until the connection closes at the end of this method, whatever happens in between. Taken with
+        // pg_try_advisory_lock in a loop rather than waited for in pg_advisory_lock: a session waiting inside a statement
+        // has a transaction open, and a CREATE INDEX CONCURRENTLY in the lock holder's migration waits for every open
+        // transaction to end, a deadlock that PostgreSQL breaks by failing one of the silos.
+        while (!await TryLockAsync(connection, cancellationToken))
+        {
+            await Task.Delay(LockRetry, cancellationToken);
+        }
         await ExecuteAsync(connection, """
             SET client_min_messages = warning;
             CREATE TABLE IF NOT EXISTS webhooks_schema_migrations
@@ -77,6 +83,15 @@ public sealed partial class SchemaMigrator(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(200);
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext(@key))", connection);
+        command.Parameters.AddWithValue("key", LockKey);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
 
     private static async Task<Dictionary<string, string>> AppliedChecksumsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
