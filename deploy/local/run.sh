@@ -75,8 +75,8 @@ start_process() {
 
 running_pids() { local pid; for pid in "${pids[@]}"; do [ -n "$pid" ] && printf '%s\n' "$pid"; done; return 0; }
 
-# SIGTERM lets each program shut down gracefully (a silo leaves the cluster, the web API finishes its requests);
-# whatever still runs 30 s later is killed, so that stopping never hangs.
+# SIGTERM lets each program shut down gracefully (a silo drains and leaves the cluster, the web API finishes its
+# requests); whatever still runs 60 s later (as systemd's unit allows) is killed, so that stopping never hangs.
 stop_all() {
   trap - INT TERM EXIT
   local alive
@@ -84,7 +84,7 @@ stop_all() {
   [ ${#alive[@]} -gt 0 ] || return 0
   say "stopping"
   kill -TERM "${alive[@]}" 2>/dev/null || true
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do
     kill -0 "${alive[@]}" 2>/dev/null || break
     sleep 0.1
   done

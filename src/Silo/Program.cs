@@ -6,4 +6,5 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.AddWebhooksSchema();
 builder.AddWebhooksSilo();
 builder.AddWebhooksSiloTelemetry();
+builder.AddWebhooksSiloShutdown();
 await builder.Build().RunWebhooksSiloAsync();

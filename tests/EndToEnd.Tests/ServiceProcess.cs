@@ -69,7 +69,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, as systemd or Ctrl-C would stop it, waiting for a graceful exit.</summary>
-    public async Task StopAsync()
+    public async Task StopAsync(TimeSpan? grace = null)
     {
         if (_process.HasExited)
         {
@@ -79,7 +79,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             await kill!.WaitForExitAsync();
         }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(grace ?? TimeSpan.FromSeconds(30));
         try
         {
             await _process.WaitForExitAsync(timeout.Token);
