@@ -17,6 +17,7 @@ builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently =
 
 builder.AddWebhooksOrleansClient();
 builder.AddWebhookIngestion();
+builder.AddWebhookDestinations();
 builder.AddWebhooksHealthChecks();
 builder.AddWebhooksDashboard();
 builder.AddWebhooksTelemetry();
@@ -29,6 +30,7 @@ app.UseStatusCodePages();
 app.UseRateLimiter();
 app.MapWebhooks();
 app.MapManagementApi();
+app.MapDestinationApi();
 app.MapWebhooksHealth();
 app.MapWebhooksDashboard();
 
