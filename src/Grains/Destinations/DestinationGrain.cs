@@ -51,10 +51,7 @@ internal sealed partial class DestinationGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _row = await store.LoadAsync(Name, cancellationToken);
-        _paused = _row.Paused;
-        _lastError = _row.LastError;
-        _inheritedFailingSince = _row.FailingSince;
+        await ReloadAsync();
         Start();
     }
 
@@ -64,10 +61,25 @@ internal sealed partial class DestinationGrain(
         DestinationMetrics.Forget(Name);
     }
 
-    public Task EnsureRunningAsync()
+    public async Task EnsureRunningAsync()
     {
+        if (_stale && _pump.IsCompleted)
+        {
+            // Another activation wrote the row: carry on from what it saved. Orleans keeps one of the two in the end;
+            // until then both send, which at least once allows.
+            await ReloadAsync();
+        }
         Start();
-        return Task.CompletedTask;
+    }
+
+    private async Task ReloadAsync()
+    {
+        _row = await store.LoadAsync(Name);
+        _paused = _row.Paused;
+        _lastError = _row.LastError;
+        _inheritedFailingSince = _row.FailingSince;
+        _failing.Clear();
+        _stale = false;
     }
 
     public async Task<DestinationStatus> GetStatusAsync()
@@ -98,8 +110,8 @@ internal sealed partial class DestinationGrain(
 
     public async Task PauseAsync()
     {
-        _paused = true;
         await StopAsync();
+        _paused = true;
         await SaveAsync(_row.Cursor, CancellationToken.None);
         LogPaused(logger, Name, _row.Cursor);
     }
@@ -137,7 +149,10 @@ internal sealed partial class DestinationGrain(
         _pump = PumpAsync(settings, _stop.Token);
     }
 
-    /// <summary>Stops sending: deliveries in flight are cancelled, and the cursor and attempts are saved.</summary>
+    /// <summary>
+    /// Stops sending: deliveries in flight are cancelled, and the cursor and attempts are saved (or, when another
+    /// activation wrote the row meanwhile, the row is read again).
+    /// </summary>
     private async Task StopAsync()
     {
         _stop?.Cancel();
@@ -149,12 +164,16 @@ internal sealed partial class DestinationGrain(
         {
             LogPumpFailed(logger, ex, Name);
         }
+        if (_stale)
+        {
+            await ReloadAsync();
+        }
     }
 
     private async Task PumpAsync(DestinationOptions settings, CancellationToken stop)
     {
         var window = _window = new ChangeWindow(_row.Cursor);
-        var running = new Dictionary<Task<bool>, Change>();
+        var running = new Dictionary<Change, Task<bool>>(ReferenceEqualityComparer.Instance);
         var kinds = settings.EffectiveKinds;
         var newest = 0L;
         var readFull = false;
@@ -179,7 +198,7 @@ internal sealed partial class DestinationGrain(
                     }
                     while (running.Count < settings.Concurrency && window.TryTake(out var next))
                     {
-                        running.Add(DeliverAsync(next, stop), next);
+                        running.Add(next, DeliverAsync(next, stop));
                     }
                     DestinationMetrics.Report(Name, Math.Max(0, newest - window.Cursor), window.OldestPendingAt);
                     if (Stopwatch.GetElapsedTime(lastSave) >= SaveInterval && (window.Cursor != _row.Cursor || _unsaved.Count > 0 || FailingSince != _row.FailingSince))
@@ -201,10 +220,10 @@ internal sealed partial class DestinationGrain(
                 {
                     continue;
                 }
-                await Task.WhenAny(running.Keys.Append<Task>(Task.Delay(PollInterval, stop)));
-                foreach (var (task, change) in running.Where(r => r.Key.IsCompleted).ToList())
+                await Task.WhenAny(running.Values.Append<Task>(Task.Delay(PollInterval, stop)));
+                foreach (var (change, task) in running.Where(r => r.Value.IsCompleted).ToList())
                 {
-                    running.Remove(task);
+                    running.Remove(change);
                     if (task.Result)
                     {
                         window.Complete(change);
@@ -214,7 +233,7 @@ internal sealed partial class DestinationGrain(
         }
         finally
         {
-            foreach (var (task, change) in running)
+            foreach (var (change, task) in running)
             {
                 if (await task)
                 {
@@ -308,7 +327,8 @@ internal sealed partial class DestinationGrain(
 
     /// <summary>
     /// Writes the cursor, state and attempts. False when the row changed under it: another activation of this destination
-    /// is sending (the cluster is settling a silo's death), so this one steps down.
+    /// is sending (the cluster is settling a membership change), so this one stops and, at the next keep-alive ping,
+    /// reloads the row and carries on from there.
     /// </summary>
     private async Task<bool> SaveAsync(long cursor, CancellationToken cancellationToken)
     {
@@ -333,7 +353,6 @@ internal sealed partial class DestinationGrain(
             _stale = true;
             LogStale(logger, Name);
             _stop?.Cancel();
-            DeactivateOnIdle();
             return false;
         }
         _row = row with { Version = version.Value };
@@ -349,7 +368,7 @@ internal sealed partial class DestinationGrain(
     [LoggerMessage(EventId = 6103, Level = LogLevel.Error, Message = "Destination {Destination}: reading or saving failed; retrying")]
     private static partial void LogPumpFailed(ILogger logger, Exception exception, string destination);
 
-    [LoggerMessage(EventId = 6104, Level = LogLevel.Warning, Message = "Destination {Destination}: its row was written elsewhere; this activation stops sending")]
+    [LoggerMessage(EventId = 6104, Level = LogLevel.Warning, Message = "Destination {Destination}: its row was written by another activation; reloading it")]
     private static partial void LogStale(ILogger logger, string destination);
 
     [LoggerMessage(EventId = 6105, Level = LogLevel.Warning, Message = "Destination {Destination}: saving the cursor on stop failed; changes after the saved one will be sent again")]
