@@ -146,6 +146,7 @@ internal sealed partial class DestinationGrain(
         }
         _stop?.Dispose();
         _stop = new CancellationTokenSource();
+        LogSending(logger, Name, _row.Cursor);
         _pump = PumpAsync(settings, _stop.Token);
     }
 
@@ -358,6 +359,9 @@ internal sealed partial class DestinationGrain(
         _row = row with { Version = version.Value };
         return true;
     }
+
+    [LoggerMessage(EventId = 6100, Level = LogLevel.Information, Message = "Destination {Destination} sending from this silo, after cursor {Cursor}")]
+    private static partial void LogSending(ILogger logger, string destination, long cursor);
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Destination {Destination}: change {ChangeId} failed ({Error}); retrying with backoff")]
     private static partial void LogDeliveryFailing(ILogger logger, string destination, string changeId, string error);
