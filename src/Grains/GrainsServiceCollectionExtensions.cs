@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Orleans.Webhooks.Grains.Interfaces.Hosting;
 using Orleans.Webhooks.Grains.Processing;
+using Orleans.Webhooks.Grains.Retention;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
 
@@ -10,13 +12,11 @@ namespace Orleans.Webhooks.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>What the grains need on a silo: the event store on PostgreSQL, routing, and the recovery sweep.</summary>
+    /// <summary>What the grains need on a silo: the event store on PostgreSQL, routing, the recovery sweep and the retention job.</summary>
     public static IServiceCollection AddWebhookGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
-        services.AddOptions<ProcessingOptions>()
-            .Bind(configuration.GetSection(ProcessingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<ProcessingOptions, ProcessingOptionsValidator>(configuration, ProcessingOptions.SectionName);
+        services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(configuration, RetentionOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "webhooks" }.Build());
         services.AddSingleton<EventStore>();
@@ -25,6 +25,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<EventPublisher>();
         services.TryAddSingleton<IEventDispatcher, EventDispatcher>();
         services.AddHostedService<RecoverySweep>();
+        services.AddHostedService<RetentionJob>();
         return services;
     }
 }

@@ -55,24 +55,17 @@ public static class WebhooksSiloBuilderExtensions
     /// <summary>Storage, streams, the dashboard's silo side and our services: all a silo needs apart from clustering (tests bring their own).</summary>
     public static ISiloBuilder AddWebhooksSiloServices(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
-        var providers = ConnectionPools.WithDefaults(connectionString, ConnectionPools.OrleansProviders);
-        void AdoNet(AdoNetGrainStorageOptions storage)
+        // Payments, orders and customers: group commit (one statement and commit for many grains' writes), which also
+        // writes their change log in the same commit.
+        silo.Services.AddSingleton<GroupCommitGrainStorage>();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => services.GetRequiredService<GroupCommitGrainStorage>());
+        // Anything of Orleans' own that keeps grain state goes to PostgreSQL with Orleans' default serializer, which reads
+        // back every type Orleans writes (our plain JSON is for our own state only).
+        silo.AddAdoNetGrainStorageAsDefault(storage =>
         {
             storage.Invariant = Invariant;
-            storage.ConnectionString = providers;
-            storage.GrainStorageSerializer = new PlainJsonGrainStorageSerializer();
-        }
-        // Payments, orders and customers: group commit by default (one statement and commit for many grains' writes);
-        // "adonet" keeps them in Orleans' ADO.NET grain storage instead, one commit per write.
-        if (string.Equals(configuration[$"{ProcessingOptions.SectionName}:Storage:Domain"], "adonet", StringComparison.OrdinalIgnoreCase))
-        {
-            silo.AddAdoNetGrainStorage(StorageNames.Domain, AdoNet);
-        }
-        else
-        {
-            silo.Services.AddSingleton<GroupCommitGrainStorage>();
-            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => services.GetRequiredService<GroupCommitGrainStorage>());
-        }
+            storage.ConnectionString = ConnectionPools.WithDefaults(connectionString, ConnectionPools.OrleansProviders);
+        });
         // The stream carries only what is already committed in webhook_events; the recovery sweep covers what it drops.
         // Routers subscribe implicitly, so the stream needs no pub/sub state at all (ImplicitOnly): nothing of Orleans'
         // is stored for it, and nothing a crash leaves behind (producers never unregistered) can stop a partition.

@@ -1,8 +1,11 @@
+using Orleans.Webhooks.WebApi.Changes;
 using Orleans.Webhooks.WebApi.Dashboard;
 using Orleans.Webhooks.WebApi.Health;
 using Orleans.Webhooks.WebApi.Ingestion;
 using Orleans.Webhooks.WebApi.Management;
+using Orleans.Webhooks.WebApi.Network;
 using Orleans.Webhooks.WebApi.Orleans;
+using Orleans.Webhooks.WebApi.Rejections;
 using Orleans.Webhooks.WebApi.Telemetry;
 
 // appsettings.json beside the program, wherever it is started from.
@@ -17,7 +20,10 @@ builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently =
 
 builder.AddWebhooksOrleansClient();
 builder.AddWebhookIngestion();
+builder.AddWebhookChanges();
 builder.AddWebhookDestinations();
+builder.AddTrustedProxies();
+builder.AddRejectionAudit();
 builder.AddWebhooksHealthChecks();
 builder.AddWebhooksDashboard();
 builder.AddWebhooksTelemetry();
@@ -25,12 +31,15 @@ builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
 app.MapWebhooks();
 app.MapManagementApi();
+app.MapChangesApi();
 app.MapDestinationApi();
+app.MapRejections();
 app.MapWebhooksHealth();
 app.MapWebhooksDashboard();
 

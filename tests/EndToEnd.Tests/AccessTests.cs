@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using Orleans.Webhooks.Testing;
 
@@ -68,5 +69,15 @@ public sealed class AccessTests
         Assert.InRange(burst.Count(r => r.StatusCode == HttpStatusCode.OK), 1, 9);
         Assert.Equal(0, await TestDatabase.ScalarAsync<long>(service.ConnectionString,
             "SELECT count(*) FROM webhook_events WHERE external_id = ANY(@ids)", ("ids", limited.Select(r => r.Id).ToArray())));
+
+        // Each of them is counted in the audit of refused deliveries.
+        await Eventually.MatchesAsync(async () =>
+        {
+            using var audit = new HttpRequestMessage(HttpMethod.Get, "/api/rejections?provider=hmac&reason=provider_rate_limited");
+            audit.Headers.Add("X-Api-Key", ApiKey);
+            using var response = await service.Http.SendAsync(audit);
+            var json = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            return json.TryGetProperty("counts", out var counts) && counts.TryGetProperty("provider_rate_limited", out var n) ? n.GetInt64() : 0;
+        }, counted => counted == limited.Length, TimeSpan.FromSeconds(20), "every 429 in the audit");
     }
 }

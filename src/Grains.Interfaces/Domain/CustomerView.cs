@@ -8,4 +8,9 @@ public sealed record CustomerView
     [Id(2)] public string? Email { get; init; }
     [Id(3)] public string? Name { get; init; }
     [Id(4)] public DateTimeOffset UpdatedAt { get; init; }
+    [Id(5)] public IReadOnlyList<string> PaymentIds { get; init; } = [];
+    [Id(6)] public IReadOnlyList<string> OrderIds { get; init; } = [];
+
+    /// <summary>The newest event time of anything that named the customer.</summary>
+    [Id(7)] public DateTimeOffset? LastActivityAt { get; init; }
 }

@@ -10,4 +10,8 @@ public sealed record OrderView
     [Id(4)] public string? Currency { get; init; }
     [Id(5)] public string? CustomerId { get; init; }
     [Id(6)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(7)] public decimal PaidAmount { get; init; }
+    [Id(8)] public decimal RefundedAmount { get; init; }
+    [Id(9)] public IReadOnlyList<string> PaymentIds { get; init; } = [];
+    [Id(10)] public DateTimeOffset UpdatedAt { get; init; }
 }

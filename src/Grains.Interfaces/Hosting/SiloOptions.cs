@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 
@@ -8,12 +9,16 @@ public sealed class SiloOptions
 {
     public const string SectionName = "Orleans";
 
+    [Required]
     public string ClusterId { get; set; } = "webhooks";
 
+    [Required]
     public string ServiceId { get; set; } = "webhooks";
 
+    [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
+    [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>The address other silos and clients use to reach this one; loopback for a single machine.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace Orleans.Webhooks.Grains.Interfaces.Hosting;
@@ -14,6 +15,16 @@ public static class WebhooksConfiguration
     public static string WebhooksConnectionString(this IConfiguration configuration) =>
         configuration.GetConnectionString("Webhooks") is { Length: > 0 } value ? value : DefaultConnectionString;
 
-    public static SiloOptions OrleansSettings(this IConfiguration configuration) =>
-        configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+    /// <summary>The <c>Orleans</c> section, read before the host is built (it configures the silo or client itself), so checked here: a bad value stops the program naming the setting.</summary>
+    public static SiloOptions OrleansSettings(this IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+        var failures = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(settings, new ValidationContext(settings), failures, validateAllProperties: true))
+        {
+            throw new InvalidOperationException(string.Join(" ", failures.Select(failure =>
+                $"{SiloOptions.SectionName}:{failure.MemberNames.FirstOrDefault()}: {failure.ErrorMessage}")));
+        }
+        return settings;
+    }
 }

@@ -34,5 +34,11 @@ public sealed record EventDetails
     /// <summary>The payment's total amount when a refund event carries it (lets a refund that arrives first know the cap).</summary>
     [Id(10)] public decimal? PaymentAmount { get; init; }
 
+    /// <summary>
+    /// What the provider says of an order's payment ("paid" for Stripe's checkout session payment_status and Shopify's
+    /// financial_status); null when it does not say.
+    /// </summary>
+    [Id(11)] public string? PaymentStatus { get; init; }
+
     public static EventDetails Empty { get; } = new();
 }

@@ -8,9 +8,10 @@ public static class EventTypes
     public const string RefundProcessed = "refund.processed";
     public const string OrderCreated = "order.created";
     public const string CustomerUpdated = "customer.updated";
+    public const string OrderCancelled = "order.cancelled";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        PaymentCompleted, PaymentFailed, RefundProcessed, OrderCreated, CustomerUpdated,
+        PaymentCompleted, PaymentFailed, RefundProcessed, OrderCreated, CustomerUpdated, OrderCancelled,
     };
 }

@@ -11,17 +11,51 @@ namespace Orleans.Webhooks.Grains.Customers;
 /// </summary>
 [CollectionAgeLimit("00:00:30")]
 [Orleans.Placement.PreferLocalPlacement]
-internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Domain)] IPersistentState<CustomerState> state)
-    : DomainGrain<CustomerState, CustomerView>(state), ICustomerGrain
+internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, StorageNames.Domain)] IPersistentState<CustomerState> state)
+    : DomainGrain<CustomerState, CustomerView>(state, DomainKinds.Customer), ICustomerGrain
 {
-    protected override void Apply(WebhookEvent evt)
+
+    public Task<bool> UpdateAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
     {
-        if (evt.Type != EventTypes.CustomerUpdated)
-        {
-            return;
-        }
         State.Email = Newest(State.Email, evt.Details.Email, evt);
         State.Name = Newest(State.Name, evt.Details.Name, evt);
+        Touch(evt);
+    });
+
+    public Task<bool> NamedAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
+    {
+        var details = evt.Details;
+        switch (evt.Type)
+        {
+            case EventTypes.OrderCreated or EventTypes.OrderCancelled:
+                Add(State.OrderIds, details.ObjectId);
+                break;
+            case EventTypes.RefundProcessed:
+                Add(State.PaymentIds, details.PaymentId);
+                Add(State.OrderIds, details.OrderId);
+                break;
+            default:
+                Add(State.PaymentIds, details.ObjectId);
+                Add(State.OrderIds, details.OrderId);
+                break;
+        }
+        Touch(evt);
+    });
+
+    private static void Add(SortedSet<string> ids, string? id)
+    {
+        if (!string.IsNullOrEmpty(id))
+        {
+            ids.Add(id);
+        }
+    }
+
+    private void Touch(WebhookEvent evt)
+    {
+        if (State.LastActivityAt is null || evt.OccurredAt > State.LastActivityAt)
+        {
+            State.LastActivityAt = evt.OccurredAt;
+        }
     }
 
     private static StampedValue? Newest(StampedValue? current, string? value, WebhookEvent evt)
@@ -33,6 +67,8 @@ internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Do
         return new StampedValue { Value = value }.StampedWith(evt);
     }
 
+    protected override string? StatusOf(CustomerView view) => null;
+
     protected override CustomerView View((string Provider, string Id) key) => new()
     {
         Provider = key.Provider,
@@ -40,5 +76,8 @@ internal sealed class CustomerGrain([PersistentState("customer", StorageNames.Do
         Email = State.Email?.Value,
         Name = State.Name?.Value,
         UpdatedAt = State.UpdatedAt,
+        PaymentIds = [.. State.PaymentIds],
+        OrderIds = [.. State.OrderIds],
+        LastActivityAt = State.LastActivityAt,
     };
 }

@@ -7,9 +7,13 @@ public sealed class CustomerState : DomainState
 {
     public StampedValue? Email { get; set; }
     public StampedValue? Name { get; set; }
-}
 
-public sealed class StampedValue : Stamped
-{
-    public string Value { get; set; } = "";
+    /// <summary>Payments that named the customer.</summary>
+    public SortedSet<string> PaymentIds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Orders that named the customer.</summary>
+    public SortedSet<string> OrderIds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The newest event time of anything that named the customer.</summary>
+    public DateTimeOffset? LastActivityAt { get; set; }
 }

@@ -1,37 +1,57 @@
+using System.Text.Json;
 using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Domain;
 
 /// <summary>
 /// Exactly-once application of events to a business object. The applied event's key and its effect are written in
 /// one state write; an event whose key is already there changes nothing. Each subclass folds events into state so that
-/// the result does not depend on their order.
+/// the result does not depend on their order, and derives its view from that state. A write that changes the view
+/// carries the change, which the storage appends to the change log in the same commit.
 /// </summary>
-internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> state) : Grain
+internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> state, string kind) : Grain
     where TState : DomainState, new()
     where TView : class
 {
     /// <summary>The period of the release check: an object stays active one to two of these after its last applied event.</summary>
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Views as the management API shows them (camelCase), which is also how the change log and pushes carry them.</summary>
+    internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web);
+
     private IGrainTimer? _release;
     private bool _appliedSinceCheck;
+    private string? _viewJson;
+    private bool _viewKnown;
 
     protected TState State => state.State;
 
-    public async Task<bool> ApplyAsync(WebhookEvent evt)
+    /// <summary>Applies <paramref name="apply"/> for the event unless the object has applied the event before.</summary>
+    protected async Task<bool> ApplyOnceAsync(WebhookEvent evt, Action apply)
     {
         if (state.State.AppliedEvents.Contains(evt.Key))
         {
             return false;
         }
-        Apply(evt);
+        var key = Key;
+        if (!_viewKnown)
+        {
+            _viewJson = Serialize(View(key));
+            _viewKnown = true;
+        }
+        apply();
         state.State.AppliedEvents.Add(evt.Key);
         if (evt.OccurredAt > state.State.UpdatedAt)
         {
             state.State.UpdatedAt = evt.OccurredAt;
         }
+        var view = View(key);
+        var json = Serialize(view);
+        state.State.PendingChange = json is not null && json != _viewJson
+            ? new ViewChange(kind, key.Provider, key.Id, StatusOf(view!), json, state.State.UpdatedAt, evt.Key, evt.Type)
+            : null;
         try
         {
             await state.WriteStateAsync();
@@ -39,23 +59,29 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         catch
         {
             // The in-memory state is now ahead of storage: drop this activation so the retry starts from what was stored.
+            state.State.PendingChange = null;
             DeactivateOnIdle();
             throw;
         }
+        state.State.PendingChange = null;
+        _viewJson = json;
         ReleaseWhenQuiet();
         return true;
     }
 
     public Task<TView?> GetAsync() =>
-        Task.FromResult(state.State.AppliedEvents.Count == 0 ? null : View(EventKey.Parse(this.GetPrimaryKeyString())));
+        Task.FromResult(state.State.AppliedEvents.Count == 0 ? null : View(Key));
+
+    private (string Provider, string Id) Key => EventKey.Parse(this.GetPrimaryKeyString());
+
+    private static string? Serialize(TView? view) => view is null ? null : JsonSerializer.Serialize(view, ViewJson);
 
     /// <summary>
     /// Most objects get a few events within seconds and then none for days: let the activation go once no event has
     /// arrived for a <see cref="QuietPeriod"/> or two, rather than after the 30 s idle limit. Under a burst of new objects
     /// this keeps the number of activations (memory, and the runtime's per-activation bookkeeping) near the rate times
-    /// a fraction of a second. Short matters: an activation that lives across a gen0 collection (every 2-3 s under load)
-    /// is copied by it. With a 1 s period the silo's pauses under load were 36-52 ms, with 200 ms mostly 13-28 ms; the
-    /// slowest 1 % of answers wait for them.
+    /// a fraction of a second; an activation that lives across a gen0 collection is copied by it, and the slowest
+    /// answers wait for those pauses (deploy/bench/README.md has the measurements).
     /// Not at once after each event: events queued behind it (fifty refunds of one payment) would each be bounced to a
     /// fresh activation.
     /// </summary>
@@ -78,7 +104,9 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         return Task.CompletedTask;
     }
 
-    protected abstract void Apply(WebhookEvent evt);
-
+    /// <summary>The view of the state; null while no event has made the object exist.</summary>
     protected abstract TView? View((string Provider, string Id) key);
+
+    /// <summary>The view's status, for lists filtered by it; null for objects without one.</summary>
+    protected abstract string? StatusOf(TView view);
 }

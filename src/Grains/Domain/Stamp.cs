@@ -40,6 +40,12 @@ public abstract class Stamped
     public Stamp Stamp => new(At, ReceivedAt, EventKey);
 }
 
+/// <summary>One value some event told, stamped with that event.</summary>
+public sealed class StampedValue : Stamped
+{
+    public string Value { get; set; } = "";
+}
+
 public static class StampedExtensions
 {
     /// <summary>The fact, stamped with the event that told it.</summary>

@@ -11,30 +11,42 @@ namespace Orleans.Webhooks.Grains.Payments;
 /// </summary>
 [CollectionAgeLimit("00:00:30")]
 [Orleans.Placement.PreferLocalPlacement]
-internal sealed class PaymentGrain([PersistentState("payment", StorageNames.Domain)] IPersistentState<PaymentState> state)
-    : DomainGrain<PaymentState, PaymentView>(state), IPaymentGrain
+internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, StorageNames.Domain)] IPersistentState<PaymentState> state)
+    : DomainGrain<PaymentState, PaymentView>(state, DomainKinds.Payment), IPaymentGrain
 {
     public const string Completed = "completed";
     public const string Failed = "failed";
     public const string Refunded = "refunded";
     public const string PartiallyRefunded = "partially_refunded";
 
-    protected override void Apply(WebhookEvent evt)
+    public Task<bool> CompleteAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
     {
         var facts = Facts(evt);
-        switch (evt.Type)
+        if (Stamp.IsNewer(facts.Stamp, State.Completed?.Stamp))
         {
-            case EventTypes.PaymentCompleted when Stamp.IsNewer(facts.Stamp, State.Completed?.Stamp):
-                State.Completed = facts;
-                break;
-            case EventTypes.PaymentFailed when Stamp.IsNewer(facts.Stamp, State.Failed?.Stamp):
-                State.Failed = facts;
-                break;
-            case EventTypes.RefundProcessed:
-                ApplyRefund(evt);
-                break;
+            State.Completed = facts;
         }
-    }
+    });
+
+    public Task<bool> FailAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
+    {
+        var facts = Facts(evt);
+        if (Stamp.IsNewer(facts.Stamp, State.Failed?.Stamp))
+        {
+            State.Failed = facts;
+        }
+    });
+
+    public Task<bool> RefundAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () => ApplyRefund(evt));
+
+    public Task<bool> LinkOrderAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
+    {
+        var link = new StampedValue { Value = evt.Details.ObjectId ?? "" }.StampedWith(evt);
+        if (link.Value.Length > 0 && Stamp.IsNewer(link.Stamp, State.LinkedOrder?.Stamp))
+        {
+            State.LinkedOrder = link;
+        }
+    });
 
     private void ApplyRefund(WebhookEvent evt)
     {
@@ -69,9 +81,15 @@ internal sealed class PaymentGrain([PersistentState("payment", StorageNames.Doma
         OrderId = evt.Details.OrderId,
     }.StampedWith(evt);
 
-    protected override PaymentView View((string Provider, string Id) key)
+    protected override string StatusOf(PaymentView view) => view.Status;
+
+    protected override PaymentView? View((string Provider, string Id) key)
     {
         PaymentFacts?[] sources = [State.Completed, State.Failed, State.FromRefund];
+        if (sources.All(f => f is null) && State.RefundIncrements.Count == 0 && State.RefundedTotal == 0)
+        {
+            return null; // only linked by an order so far: nothing says what the payment is yet
+        }
         var amount = sources.Select(f => f?.Amount).FirstOrDefault(a => a is not null);
         var reported = Math.Max(State.RefundIncrements.Values.Sum(), State.RefundedTotal);
         var refunded = amount is { } cap ? Math.Min(reported, cap) : reported;
@@ -84,7 +102,7 @@ internal sealed class PaymentGrain([PersistentState("payment", StorageNames.Doma
             Currency = sources.Select(f => f?.Currency).FirstOrDefault(c => c is not null),
             RefundedAmount = refunded,
             CustomerId = sources.Select(f => f?.CustomerId).FirstOrDefault(c => c is not null),
-            OrderId = sources.Select(f => f?.OrderId).FirstOrDefault(o => o is not null),
+            OrderId = sources.Select(f => f?.OrderId).FirstOrDefault(o => o is not null) ?? State.LinkedOrder?.Value,
             UpdatedAt = State.UpdatedAt,
         };
     }

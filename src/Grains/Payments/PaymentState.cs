@@ -22,6 +22,9 @@ public sealed class PaymentState : DomainState
 
     /// <summary>The highest running total of refunds reported (Stripe's amount_refunded).</summary>
     public decimal RefundedTotal { get; set; }
+
+    /// <summary>The order an order event says this payment pays (a Stripe checkout session names its payment intent).</summary>
+    public StampedValue? LinkedOrder { get; set; }
 }
 
 public sealed class PaymentFacts : Stamped

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Orleans.Webhooks.Grains.Processing;
 
@@ -44,6 +45,7 @@ public sealed class ProcessingOptions
     [Range(1, 1024)]
     public int MaxInFlightPerPartition { get; set; } = 16;
 
+    [ValidateObjectMembers]
     public StorageOptions Storage { get; set; } = new();
 
     public sealed class StorageOptions

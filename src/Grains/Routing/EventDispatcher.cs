@@ -3,33 +3,68 @@ using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 
 namespace Orleans.Webhooks.Grains.Routing;
 
-/// <summary>The routing table: internal event type → the grain (keyed "{provider}:{objectId}") that applies it.</summary>
+/// <summary>
+/// The routing table: internal event type → every domain grain (keyed "{provider}:{objectId}") the event names, and the
+/// method that applies it there. A payment or refund that names an order and a customer changes all three. The grains are
+/// called together; if one fails, the run retries the whole event and those that applied it already ignore the repeat.
+/// </summary>
 public sealed class EventDispatcher(IGrainFactory grains) : IEventDispatcher
 {
     public async Task<DispatchResult> DispatchAsync(WebhookEvent evt)
     {
         var details = evt.Details;
-        switch (evt.Type)
+        Task<bool>[]? calls = evt.Type switch
         {
-            case EventTypes.PaymentCompleted or EventTypes.PaymentFailed:
-                await Grain<IPaymentGrain>(evt, details.ObjectId, "payment id").ApplyAsync(evt);
-                return DispatchResult.Processed;
-            case EventTypes.RefundProcessed:
-                await Grain<IPaymentGrain>(evt, details.PaymentId, "id of the refunded payment").ApplyAsync(evt);
-                return DispatchResult.Processed;
-            case EventTypes.OrderCreated:
-                await Grain<IOrderGrain>(evt, details.ObjectId, "order id").ApplyAsync(evt);
-                return DispatchResult.Processed;
-            case EventTypes.CustomerUpdated:
-                await Grain<ICustomerGrain>(evt, details.ObjectId ?? details.CustomerId, "customer id").ApplyAsync(evt);
-                return DispatchResult.Processed;
-            default:
-                return DispatchResult.Ignored;
+            EventTypes.PaymentCompleted =>
+            [
+                Grain<IPaymentGrain>(evt, details.ObjectId, "payment id").CompleteAsync(evt),
+                .. Named<IOrderGrain>(evt, details.OrderId, order => order.PaymentAsync(evt)),
+                .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
+            ],
+            EventTypes.PaymentFailed =>
+            [
+                Grain<IPaymentGrain>(evt, details.ObjectId, "payment id").FailAsync(evt),
+                .. Named<IOrderGrain>(evt, details.OrderId, order => order.PaymentAsync(evt)),
+                .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
+            ],
+            EventTypes.RefundProcessed =>
+            [
+                Grain<IPaymentGrain>(evt, details.PaymentId, "id of the refunded payment").RefundAsync(evt),
+                .. Named<IOrderGrain>(evt, details.OrderId, order => order.RefundAsync(evt)),
+                .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
+            ],
+            EventTypes.OrderCreated =>
+            [
+                Grain<IOrderGrain>(evt, details.ObjectId, "order id").CreateAsync(evt),
+                .. Named<IPaymentGrain>(evt, details.PaymentId, payment => payment.LinkOrderAsync(evt)),
+                .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
+            ],
+            EventTypes.OrderCancelled =>
+            [
+                Grain<IOrderGrain>(evt, details.ObjectId ?? details.OrderId, "order id").CancelAsync(evt),
+                .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
+            ],
+            EventTypes.CustomerUpdated =>
+            [
+                Grain<ICustomerGrain>(evt, details.ObjectId ?? details.CustomerId, "customer id").UpdateAsync(evt),
+            ],
+            _ => null,
+        };
+        if (calls is null)
+        {
+            return DispatchResult.Ignored;
         }
+        await Task.WhenAll(calls);
+        return DispatchResult.Processed;
     }
 
+    /// <summary>The grain the event is about; an event without its id cannot be applied (fails at once).</summary>
     private TGrain Grain<TGrain>(WebhookEvent evt, string? id, string what) where TGrain : IGrainWithStringKey =>
         string.IsNullOrEmpty(id)
             ? throw new PermanentProcessingException($"The {evt.Type} event has no {what}.")
             : grains.GetGrain<TGrain>(EventKey.Format(evt.Provider, id));
+
+    /// <summary>A grain the event names besides the one it is about, when it names one.</summary>
+    private IEnumerable<Task<bool>> Named<TGrain>(WebhookEvent evt, string? id, Func<TGrain, Task<bool>> apply) where TGrain : IGrainWithStringKey =>
+        string.IsNullOrEmpty(id) ? [] : [apply(grains.GetGrain<TGrain>(EventKey.Format(evt.Provider, id)))];
 }

@@ -15,7 +15,9 @@ namespace Orleans.Webhooks.Grains.Storage;
 /// commit per grain write (as Orleans' ADO.NET provider does) costs PostgreSQL a statement and a commit for every event
 /// processed; here the reads and the writes of many grains share one statement and one commit. Semantics are those of any
 /// Orleans storage: a write commits before it returns, and an etag check makes a write from a stale activation fail with
-/// <see cref="InconsistentStateException"/>.
+/// <see cref="InconsistentStateException"/>. A state that carries a <see cref="ViewChange"/> has it appended to the change
+/// log, and its current view updated, in the same statement and so the same commit as the state itself: a change is
+/// never visible without its state, or the other way round.
 /// </summary>
 public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 {
@@ -52,7 +54,8 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     {
         var expected = grainState.ETag is null ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var json = JsonSerializer.Serialize(grainState.State, Json);
-        var written = await _writes.EnqueueAsync(new StateWrite(stateName, grainId.ToString(), expected, json));
+        var change = (grainState.State as IViewChangeSource)?.PendingChange;
+        var written = await _writes.EnqueueAsync(new StateWrite(stateName, grainId.ToString(), expected, json, change));
         if (written is not { } etag)
         {
             throw new InconsistentStateException(
@@ -98,6 +101,8 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>
     /// New rows (no etag) are inserted; existing ones are updated only where the etag still matches. A key that appears
     /// twice in one batch can only come from two activations on one silo: the first wins, the other gets a conflict.
+    /// The changes of the rows written are numbered under change_counter's row lock, held until this statement commits,
+    /// so that numbers follow commit order (deploy/sql/0120_changes.sql), and a NOTIFY wakes the change feed's readers.
     /// </summary>
     private async Task<IReadOnlyList<int?>> WriteBatchAsync(IReadOnlyList<StateWrite> batch, CancellationToken cancellationToken)
     {
@@ -105,7 +110,8 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         var unique = batch.Where(w => seen.Add(w.Key)).ToArray();
         await using var command = _db.CreateCommand("""
             WITH input AS (
-                SELECT * FROM unnest(@name, @id, @etag, @state) AS u(state_name, grain_id, etag, state)
+                SELECT * FROM unnest(@name, @id, @etag, @state, @kind, @provider, @object_id, @status, @view, @updated_at, @event_key, @event_type)
+                    AS u(state_name, grain_id, etag, state, kind, provider, object_id, status, view, updated_at, event_key, event_type)
             ), inserted AS (
                 INSERT INTO grain_state (state_name, grain_id, etag, state, updated_at)
                 SELECT state_name, grain_id, 1, state::jsonb, now() FROM input WHERE etag IS NULL
@@ -116,15 +122,49 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
                 FROM input i
                 WHERE i.etag IS NOT NULL AND g.state_name = i.state_name AND g.grain_id = i.grain_id AND g.etag = i.etag
                 RETURNING g.state_name, g.grain_id, g.etag
+            ), written AS (
+                SELECT state_name, grain_id, etag FROM inserted
+                UNION ALL
+                SELECT state_name, grain_id, etag FROM updated
+            ), changed AS (
+                SELECT i.*, row_number() OVER (ORDER BY i.state_name, i.grain_id) AS n
+                FROM input i JOIN written w ON w.state_name = i.state_name AND w.grain_id = i.grain_id
+                WHERE i.view IS NOT NULL
+            ), counter AS (
+                UPDATE change_counter SET last_seq = last_seq + (SELECT count(*) FROM changed)
+                WHERE id = 1 AND EXISTS (SELECT 1 FROM changed)
+                RETURNING last_seq - (SELECT count(*) FROM changed) AS base
+            ), logged AS (
+                INSERT INTO changes (seq, kind, provider, object_id, view, event_key, event_type, at)
+                SELECT counter.base + c.n, c.kind, c.provider, c.object_id, c.view::jsonb, c.event_key, c.event_type, now()
+                FROM changed c CROSS JOIN counter
+            ), viewed AS (
+                INSERT INTO domain_views (kind, provider, object_id, status, view, updated_at, last_change)
+                SELECT c.kind, c.provider, c.object_id, c.status, c.view::jsonb, c.updated_at, counter.base + c.n
+                FROM changed c CROSS JOIN counter
+                ON CONFLICT (kind, provider, object_id) DO UPDATE
+                SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at, last_change = excluded.last_change
+            ), notified AS (
+                SELECT pg_notify('webhook_changes', base::text) FROM counter
             )
-            SELECT state_name, grain_id, etag FROM inserted
-            UNION ALL
-            SELECT state_name, grain_id, etag FROM updated
+            SELECT state_name, grain_id, etag FROM written
+            LEFT JOIN (SELECT count(*) AS notifications FROM notified) n ON true
             """);
         command.Parameters.Add(new NpgsqlParameter<string[]>("name", unique.Select(w => w.StateName).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("id", unique.Select(w => w.GrainId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<int?[]>("etag", unique.Select(w => w.ExpectedETag).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter<string[]>("state", unique.Select(w => w.Json).ToArray()));
+        command.Parameters.Add(Text("kind", unique.Select(w => w.Change?.Kind)));
+        command.Parameters.Add(Text("provider", unique.Select(w => w.Change?.Provider)));
+        command.Parameters.Add(Text("object_id", unique.Select(w => w.Change?.ObjectId)));
+        command.Parameters.Add(Text("status", unique.Select(w => w.Change?.Status)));
+        command.Parameters.Add(Text("view", unique.Select(w => w.Change?.ViewJson)));
+        command.Parameters.Add(new NpgsqlParameter<DateTime?[]>("updated_at", unique.Select(w => w.Change?.UpdatedAt.UtcDateTime).ToArray())
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        });
+        command.Parameters.Add(Text("event_key", unique.Select(w => w.Change?.EventKey)));
+        command.Parameters.Add(Text("event_type", unique.Select(w => w.Change?.EventType)));
         var written = new Dictionary<StateKey, int>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -147,7 +187,10 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 
     private sealed record StoredState(int ETag, string Json);
 
-    private sealed record StateWrite(string StateName, string GrainId, int? ExpectedETag, string Json)
+    private static NpgsqlParameter<string?[]> Text(string name, IEnumerable<string?> values) =>
+        new(name, values.ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private sealed record StateWrite(string StateName, string GrainId, int? ExpectedETag, string Json, ViewChange? Change)
     {
         public StateKey Key => new(StateName, GrainId);
     }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+using Orleans.Webhooks.Grains.Interfaces.Hosting;
 using Orleans.Webhooks.WebApi.Management;
 using Orleans.Webhooks.WebApi.Signatures;
 
@@ -13,7 +14,7 @@ public static class DashboardExtensions
 
     public static IHostApplicationBuilder AddWebhooksDashboard(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<DashboardAccess>(builder.Configuration.GetSection(DashboardAccess.SectionName));
+        builder.Services.AddValidatedOptions<DashboardAccess, DashboardAccessValidator>(builder.Configuration, DashboardAccess.SectionName);
         return builder;
     }
 

@@ -10,6 +10,9 @@ public static class Problems
     public static IResult NotFound(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
+    public static IResult Forbidden() =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Deliveries for this provider are not accepted from this address.");
+
     public static IResult TooLarge(long maxBytes) =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"The body is larger than {maxBytes} bytes.");
 
@@ -20,6 +23,7 @@ public static class Problems
         {
             SignatureResult.MissingSignature => "The signature is missing.",
             SignatureResult.OutsideTolerance => "The signed timestamp is outside the tolerance window.",
+            SignatureResult.Malformed => "The signature header cannot be read for this provider's scheme.",
             _ => "The signature does not match.",
         });
 

@@ -4,13 +4,15 @@ using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 using Orleans.Webhooks.WebApi.Normalisation;
 using Orleans.Webhooks.WebApi.Providers;
+using Orleans.Webhooks.WebApi.Rejections;
 using Orleans.Webhooks.WebApi.Signatures;
 
 namespace Orleans.Webhooks.WebApi.Ingestion;
 
 /// <summary>
-/// <c>POST /webhook/{provider}</c>. Checks in the contract's order: provider known → size → signature → content →
-/// durable acceptance. The body is read once as raw bytes and verified before anything parses it.
+/// <c>POST /webhook/{provider}</c>. Checks in the contract's order: provider known → client network → size → signature →
+/// content → durable acceptance. The body is read once as raw bytes and verified before anything parses it. Every refusal
+/// goes into the audit (<see cref="RejectionAudit"/>).
 /// </summary>
 public static partial class WebhookEndpoints
 {
@@ -19,7 +21,7 @@ public static partial class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhook/{provider}", ReceiveAsync).RequireRateLimiting(WebhookIngestionExtensions.RateLimitPolicy);
+        app.MapPost("/webhook/{provider}", ReceiveAsync).RequireRateLimiting(WebhookRateLimits.ProviderPolicy);
         app.MapGet("/webhook/{provider}", ValidationPingAsync);
         return app;
     }
@@ -30,21 +32,32 @@ public static partial class WebhookEndpoints
         ProviderRegistry providers,
         IGrainFactory grains,
         TimeProvider time,
+        RejectionAudit audit,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(WebhookEndpoints));
         if (!providers.TryGet(provider, out var resolved))
         {
+            audit.Record(context, provider, RejectionReasons.UnknownProvider, StatusCodes.Status404NotFound);
             return Problems.NotFound($"No provider named '{provider}' is configured.");
         }
         void Count(string outcome) => WebhookMetrics.Deliveries.Add(1, new("provider", resolved.Name), new("outcome", outcome));
+        IResult Refuse(string outcome, string reason, IResult problem, byte[]? read = null)
+        {
+            Count(outcome);
+            audit.Record(context, resolved.Name, reason, ((IStatusCodeHttpResult)problem).StatusCode ?? StatusCodes.Status400BadRequest, read, RejectionAudit.SignatureHeadersOf(resolved));
+            return problem;
+        }
 
+        if (!resolved.AllowsClient(context.Connection.RemoteIpAddress))
+        {
+            return Refuse("forbidden", RejectionReasons.NetworkNotAllowed, Problems.Forbidden());
+        }
         var body = await ReadBodyAsync(context, resolved.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            Count("too_large");
-            return Problems.TooLarge(resolved.MaxBodyBytes);
+            return Refuse("too_large", RejectionReasons.TooLarge, Problems.TooLarge(resolved.MaxBodyBytes));
         }
 
         var request = new WebhookRequest(resolved.Name, resolved.Options, context.Request.Headers, context.Request.Query, context.Request.ContentType, body);
@@ -58,32 +71,27 @@ public static partial class WebhookEndpoints
         if (signature != SignatureResult.Valid)
         {
             LogRejected(logger, resolved.Name, signature);
-            Count("unauthorized");
-            return Problems.Unauthorized(signature);
+            return Refuse("unauthorized", RejectionReasons.Of(signature), Problems.Unauthorized(signature), body);
         }
 
         var normaliser = resolved.Scheme.Normaliser;
         if (!normaliser.CanRead(MediaTypes.Of(context.Request.ContentType)))
         {
-            Count("unsupported_media_type");
-            return Problems.UnsupportedMediaType(context.Request.ContentType);
+            return Refuse("unsupported_media_type", RejectionReasons.UnsupportedMediaType, Problems.UnsupportedMediaType(context.Request.ContentType), body);
         }
         var normalised = normaliser.Normalise(request, resolved.EventTypes);
         if (normalised.Event is not { } evt)
         {
-            Count("invalid");
-            return Problems.BadRequest(normalised.Error ?? "The body cannot be read.");
+            return Refuse("invalid", RejectionReasons.InvalidPayload, Problems.BadRequest(normalised.Error ?? "The body cannot be read."), body);
         }
         if (evt.ExternalId.Length is 0 or > 512)
         {
-            Count("invalid");
-            return Problems.BadRequest("The event id is missing or longer than 512 characters.");
+            return Refuse("invalid", RejectionReasons.InvalidPayload, Problems.BadRequest("The event id is missing or longer than 512 characters."), body);
         }
         if (HasNul(evt.ExternalId) || HasNul(evt.ProviderType))
         {
             // PostgreSQL text cannot hold U+0000: such an event could never be stored, and would fail the batch it joined.
-            Count("invalid");
-            return Problems.BadRequest("The event id or type contains a NUL character.");
+            return Refuse("invalid", RejectionReasons.InvalidPayload, Problems.BadRequest("The event id or type contains a NUL character."), body);
         }
 
         var incoming = new IncomingEvent

@@ -1,5 +1,5 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Orleans.Webhooks.Grains.Interfaces.Hosting;
 using Orleans.Webhooks.WebApi.Normalisation;
 using Orleans.Webhooks.WebApi.Providers;
 using Orleans.Webhooks.WebApi.Signatures;
@@ -8,16 +8,13 @@ namespace Orleans.Webhooks.WebApi.Ingestion;
 
 public static class WebhookIngestionExtensions
 {
-    public const string RateLimitPolicy = "webhooks";
     public const long GitHubMaxBodyBytes = 25L * 1024 * 1024;
 
-    /// <summary>Provider configuration (validated at start), the schemes, and the per-provider rate limit.</summary>
+    /// <summary>Provider configuration (validated at start), the schemes, and the rate limits.</summary>
     public static IHostApplicationBuilder AddWebhookIngestion(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<WebhooksOptions>()
-            .Bind(builder.Configuration.GetSection(WebhooksOptions.SectionName))
-            .ValidateOnStart();
+        services.AddValidatedOptions<WebhooksOptions, WebhooksOptionsAnnotations>(builder.Configuration, WebhooksOptions.SectionName);
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProviderRegistry>();
@@ -34,30 +31,7 @@ public static class WebhookIngestionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<PayPalCertificateSource>();
 
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                return ValueTask.CompletedTask;
-            };
-            limiter.AddPolicy(RateLimitPolicy, context =>
-            {
-                var permits = context.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue.RateLimit.PermitsPerSecond;
-                var provider = context.Request.RouteValues["provider"]?.ToString()?.ToLowerInvariant() ?? "";
-                return permits <= 0
-                    ? RateLimitPartition.GetNoLimiter(provider)
-                    : RateLimitPartition.GetTokenBucketLimiter(provider, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = permits,
-                        TokensPerPeriod = permits,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    });
-            });
-        });
+        services.AddWebhookRateLimits();
         // Each provider's MaxBodyBytes is enforced while reading; Kestrel's own cap must not be lower.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         return builder;

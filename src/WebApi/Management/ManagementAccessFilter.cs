@@ -31,9 +31,11 @@ public sealed class ManagementAccessFilter(IOptionsMonitor<WebhooksOptions> opti
     }
 
     /// <summary>
-    /// A caller on this machine: a loopback address (or none, as on a Unix socket), and no sign of a reverse proxy. Behind
-    /// nginx or Caddy on the same host every request comes from 127.0.0.1; the forwarding headers the proxy adds are what
-    /// tell a caller from the internet apart, so a request that carries one is not treated as local.
+    /// A caller on this machine: a loopback client address (or none, as on a Unix socket), and no forwarding header left.
+    /// Through one of <c>Webhooks:TrustedProxies</c> the client address is the one the proxy forwarded, and the
+    /// forwarded-headers middleware removes the <c>X-Forwarded-For</c> it has read. Behind a proxy that is not trusted
+    /// (nginx or Caddy on the same host, with every request from 127.0.0.1) the headers it adds stay, and are what tell a
+    /// caller from the internet apart, so a request that carries one is not treated as local.
     /// </summary>
     public static bool IsLoopback(HttpContext http) =>
         (http.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))

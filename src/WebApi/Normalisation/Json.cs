@@ -13,9 +13,16 @@ public static class Json
     /// </summary>
     public const decimal MaxAmount = 1_000_000_000_000_000m;
 
-    /// <summary>Parses a body that must be a JSON object; null when it is not.</summary>
+    /// <summary>
+    /// Parses a body that must be a JSON object; null when it is not, or when it is not valid UTF-8 (RFC 8259 requires
+    /// UTF-8, and the parser checks the bytes inside a string only when the string is read, which a normaliser may never do).
+    /// </summary>
     public static JsonElement? ParseObject(ReadOnlyMemory<byte> body)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return null;
+        }
         try
         {
             using var document = JsonDocument.Parse(body);

@@ -58,6 +58,7 @@ public sealed class PayPalEventNormaliser : IEventNormaliser
     {
         ObjectId = refund.String("id"),
         PaymentId = CaptureIdOf(refund),
+        OrderId = refund.String("supplementary_data", "related_ids", "order_id"),
         Amount = refund.Decimal("amount", "value"),
         Currency = refund.String("amount", "currency_code"),
     };

@@ -20,6 +20,7 @@ public sealed class ShopifyEventNormaliser : IEventNormaliser
     {
         ["orders/paid"] = EventTypes.PaymentCompleted,
         ["orders/create"] = EventTypes.OrderCreated,
+        ["orders/cancelled"] = EventTypes.OrderCancelled,
         ["customers/create"] = EventTypes.CustomerUpdated,
         ["customers/update"] = EventTypes.CustomerUpdated,
         ["refunds/create"] = EventTypes.RefundProcessed,
@@ -57,6 +58,7 @@ public sealed class ShopifyEventNormaliser : IEventNormaliser
         Currency = order.String("currency"),
         CustomerId = order.String("customer", "id"),
         Email = order.String("email"),
+        PaymentStatus = order.String("financial_status"),
     };
 
     /// <summary>A refund's amount is what its refund transactions moved; without any, the refunded line items' subtotals.</summary>

@@ -87,12 +87,15 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                     Currency = currency,
                 };
             case "checkout.session":
+                // The session is the order; it names the payment intent that pays it, and says whether it is paid.
                 return new EventDetails
                 {
                     ObjectId = obj.String("id"),
+                    PaymentId = obj.String("payment_intent") ?? obj.String("payment_intent", "id"),
                     Amount = obj.MinorUnits(exponent, "amount_total"),
                     Currency = currency,
                     CustomerId = customer,
+                    PaymentStatus = obj.String("payment_status"),
                 };
             case "invoice":
                 // Invoices carry what was paid in amount_paid (amount_due and total before payment), not amount.

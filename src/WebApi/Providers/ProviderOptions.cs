@@ -17,6 +17,9 @@ public sealed class ProviderOptions
     /// <summary>Larger bodies get 413; null means the scheme's default (1 MiB; github 25 MiB).</summary>
     public long? MaxBodyBytes { get; set; }
 
+    /// <summary>Client networks (CIDR, or single addresses) a delivery may come from; empty lets any address in. Others get 403.</summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
     /// <summary>Provider event type → internal type, over the scheme's defaults. An empty value unmaps a default.</summary>
     public Dictionary<string, string> EventTypes { get; set; } = new(StringComparer.Ordinal);
 

@@ -1,4 +1,7 @@
+using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
+using Orleans.Webhooks.WebApi.Network;
 using Orleans.Webhooks.WebApi.Normalisation;
 
 namespace Orleans.Webhooks.WebApi.Providers;
@@ -30,5 +33,13 @@ public sealed class ProviderRegistry(IOptionsMonitor<WebhooksOptions> options, I
 
 public sealed record ResolvedProvider(string Name, ProviderOptions Options, WebhookScheme Scheme, IEventTypeMap EventTypes)
 {
+    /// <summary>Parsed once per options instance (a reload makes a new one).</summary>
+    private static readonly ConditionalWeakTable<ProviderOptions, IPNetwork[]> AllowedNetworks = [];
+
     public long MaxBodyBytes => Options.MaxBodyBytes ?? Scheme.DefaultMaxBodyBytes;
+
+    /// <summary>True when the provider has no <c>AllowedNetworks</c>, or the client address is in one of them.</summary>
+    public bool AllowsClient(IPAddress? client) =>
+        Options.AllowedNetworks.Count == 0
+        || NetworkList.Contains(AllowedNetworks.GetValue(Options, options => NetworkList.Parse(options.AllowedNetworks)), client);
 }

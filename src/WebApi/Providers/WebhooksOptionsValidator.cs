@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans.Webhooks.WebApi.Network;
 
 namespace Orleans.Webhooks.WebApi.Providers;
 
@@ -38,11 +39,9 @@ public sealed class WebhooksOptionsValidator(IEnumerable<WebhookScheme> schemes)
                 failures.Add($"{key}:MaxBodyBytes: must be positive.");
             }
             failures.AddRange(scheme.Verifier.ValidateOptions(settings).Select(problem => $"{key}: {problem}"));
+            failures.AddRange(NetworkList.Problems($"{key}:AllowedNetworks", settings.AllowedNetworks));
         }
-        if (options.RateLimit.PermitsPerSecond < 0)
-        {
-            failures.Add($"{WebhooksOptions.SectionName}:RateLimit:PermitsPerSecond: must be 0 (off) or positive.");
-        }
+        failures.AddRange(NetworkList.Problems($"{WebhooksOptions.SectionName}:TrustedProxies", options.TrustedProxies));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -11,6 +11,9 @@ public sealed class GitHubSignatureVerifier : ISignatureVerifier
     public const string Header = "X-Hub-Signature-256";
     private const string Prefix = "sha256=";
 
+    /// <summary>The legacy SHA-1 header is listed too: its presence alone tells a sender that still signs with SHA-1.</summary>
+    public IReadOnlyList<string> SignatureHeaders(ProviderOptions options) => [Header, "X-Hub-Signature"];
+
     public ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Verify(request));
 
@@ -23,7 +26,7 @@ public sealed class GitHubSignatureVerifier : ISignatureVerifier
         }
         if (!signature.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
         {
-            return SignatureResult.Mismatch;
+            return SignatureResult.Malformed;
         }
         return SignatureCompare.BodyHmacMatches(request, signature[Prefix.Length..], base64: false) ? SignatureResult.Valid : SignatureResult.Mismatch;
     }

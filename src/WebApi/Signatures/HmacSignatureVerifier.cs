@@ -23,7 +23,7 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
         {
             if (!signature.StartsWith(options.Prefix, StringComparison.OrdinalIgnoreCase))
             {
-                return SignatureResult.Mismatch;
+                return SignatureResult.Malformed;
             }
             signature = signature[options.Prefix.Length..];
         }
@@ -33,6 +33,8 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
         }
         return SignatureCompare.BodyHmacMatches(request, signature, IsBase64(options)) ? SignatureResult.Valid : SignatureResult.Mismatch;
     }
+
+    public IReadOnlyList<string> SignatureHeaders(ProviderOptions options) => [options.Header];
 
     private static bool IsBase64(ProviderOptions options) => string.Equals(options.Encoding, "base64", StringComparison.OrdinalIgnoreCase);
 

@@ -10,6 +10,12 @@ public interface ISignatureVerifier
     /// <summary>False for schemes without a shared secret (PayPal signs with a certificate): <c>Secrets</c> may then be empty.</summary>
     bool RequiresSecrets => true;
 
+    /// <summary>
+    /// The headers that carry this scheme's signature (a name starting with '?' is a query key): the audit of a rejected
+    /// delivery lists which of them were present, never their values.
+    /// </summary>
+    IReadOnlyList<string> SignatureHeaders(ProviderOptions options);
+
     /// <summary>Problems with a provider's settings for this scheme (checked at start), naming keys, never secret values.</summary>
     IEnumerable<string> ValidateOptions(ProviderOptions options) => [];
 }

@@ -11,6 +11,8 @@ public sealed class MailchimpSignatureVerifier : ISignatureVerifier
 {
     public const string QueryKey = "secret";
 
+    public IReadOnlyList<string> SignatureHeaders(Providers.ProviderOptions options) => ["?" + QueryKey];
+
     public ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Verify(request));
 

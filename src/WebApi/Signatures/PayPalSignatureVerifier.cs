@@ -24,6 +24,9 @@ public sealed class PayPalSignatureVerifier(PayPalCertificateSource certificates
     public const string AuthAlgoHeader = "PAYPAL-AUTH-ALGO";
     public const string CertUrlHeader = "PAYPAL-CERT-URL";
 
+    public IReadOnlyList<string> SignatureHeaders(ProviderOptions options) =>
+        [TransmissionIdHeader, TransmissionTimeHeader, TransmissionSigHeader, AuthAlgoHeader, CertUrlHeader];
+
     public async ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
         if (!HasSignatureHeaders(request)
@@ -47,9 +50,12 @@ public sealed class PayPalSignatureVerifier(PayPalCertificateSource certificates
             return SignatureResult.MissingSignature;
         }
         var transmissionTime = request.Header(TransmissionTimeHeader)!;
-        if (string.IsNullOrWhiteSpace(request.Options.WebhookId)
-            || HashOf(request.Header(AuthAlgoHeader)) is not { } hash
+        if (HashOf(request.Header(AuthAlgoHeader)) is not { } hash
             || !TryFromBase64(request.Header(TransmissionSigHeader)!, out var signature))
+        {
+            return SignatureResult.Malformed;
+        }
+        if (string.IsNullOrWhiteSpace(request.Options.WebhookId))
         {
             return SignatureResult.Mismatch;
         }

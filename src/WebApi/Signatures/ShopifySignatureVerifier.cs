@@ -5,6 +5,8 @@ public sealed class ShopifySignatureVerifier : ISignatureVerifier
 {
     public const string Header = "X-Shopify-Hmac-Sha256";
 
+    public IReadOnlyList<string> SignatureHeaders(Providers.ProviderOptions options) => [Header];
+
     public ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Verify(request));
 

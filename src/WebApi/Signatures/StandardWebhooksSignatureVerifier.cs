@@ -19,6 +19,9 @@ public sealed class StandardWebhooksSignatureVerifier(TimeProvider time) : ISign
         ("svix-id", "svix-timestamp", "svix-signature"),
     ];
 
+    public IReadOnlyList<string> SignatureHeaders(ProviderOptions options) =>
+        [.. HeaderFamilies.SelectMany(family => new[] { family.Id, family.Timestamp, family.Signature })];
+
     public ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Verify(request, time));
 
@@ -36,7 +39,7 @@ public sealed class StandardWebhooksSignatureVerifier(TimeProvider time) : ISign
             .ToList();
         if (signatures.Count == 0)
         {
-            return SignatureResult.Mismatch;
+            return SignatureResult.Malformed;
         }
 
         var prefix = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");

@@ -12,6 +12,8 @@ public sealed class StripeSignatureVerifier(TimeProvider time) : ISignatureVerif
 {
     public const string Header = "Stripe-Signature";
 
+    public IReadOnlyList<string> SignatureHeaders(ProviderOptions options) => [Header];
+
     public ValueTask<SignatureResult> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Verify(request, time));
 
@@ -43,7 +45,7 @@ public sealed class StripeSignatureVerifier(TimeProvider time) : ISignatureVerif
         }
         if (timestamp is null || signatures.Count == 0)
         {
-            return SignatureResult.Mismatch;
+            return SignatureResult.Malformed;
         }
 
         var signed = SignedPayload(timestamp, request.Body.Span);

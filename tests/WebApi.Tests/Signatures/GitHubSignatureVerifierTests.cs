@@ -58,6 +58,6 @@ public sealed class GitHubSignatureVerifierTests
         Assert.Equal(SignatureResult.MissingSignature, GitHubSignatureVerifier.Verify(Request(null)));
 
     [Fact]
-    public void GitHubSignature_WithoutSha256Prefix_ReturnsMismatch() =>
-        Assert.Equal(SignatureResult.Mismatch, GitHubSignatureVerifier.Verify(Request(Sign(Secret, Body)["sha256=".Length..])));
+    public void GitHubSignature_WithoutSha256Prefix_ReturnsMalformed() =>
+        Assert.Equal(SignatureResult.Malformed, GitHubSignatureVerifier.Verify(Request(Sign(Secret, Body)["sha256=".Length..])));
 }

@@ -89,8 +89,8 @@ public sealed class PayPalSignatureVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task PayPalSignature_UnknownAuthAlgo_ReturnsMismatch() =>
-        Assert.Equal(SignatureResult.Mismatch, await VerifyAsync(Headers(Sign(_key, Time(Now), Body), Time(Now), "MD5withRSA")));
+    public async Task PayPalSignature_UnknownAuthAlgo_ReturnsMalformed() =>
+        Assert.Equal(SignatureResult.Malformed, await VerifyAsync(Headers(Sign(_key, Time(Now), Body), Time(Now), "MD5withRSA")));
 
     [Fact]
     public async Task PayPalSignature_AlgoDifferentFromSigned_ReturnsMismatch() =>
@@ -112,8 +112,8 @@ public sealed class PayPalSignatureVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task PayPalSignature_SignatureNotBase64_ReturnsMismatch() =>
-        Assert.Equal(SignatureResult.Mismatch, await VerifyAsync(Headers("not base64!", Time(Now))));
+    public async Task PayPalSignature_SignatureNotBase64_ReturnsMalformed() =>
+        Assert.Equal(SignatureResult.Malformed, await VerifyAsync(Headers("not base64!", Time(Now))));
 
     [Fact]
     public async Task PayPalSignature_MissingHeader_ReturnsMissingSignature()

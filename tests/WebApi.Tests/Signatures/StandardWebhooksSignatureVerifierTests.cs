@@ -91,10 +91,10 @@ public sealed class StandardWebhooksSignatureVerifierTests
     }
 
     [Fact]
-    public void StandardWebhooksSignature_OnlyOtherVersions_ReturnsMismatch()
+    public void StandardWebhooksSignature_OnlyOtherVersions_ReturnsMalformed()
     {
         var t = Now.ToUnixTimeSeconds();
-        Assert.Equal(SignatureResult.Mismatch, Verify(Request("v1a," + Sign(Secret, "msg_1", t, Body)[3..], t)));
+        Assert.Equal(SignatureResult.Malformed, Verify(Request("v1a," + Sign(Secret, "msg_1", t, Body)[3..], t)));
     }
 
     [Fact]

@@ -69,10 +69,10 @@ public sealed class StripeSignatureVerifierTests
     }
 
     [Fact]
-    public void StripeSignature_OnlyV0Scheme_ReturnsMismatch()
+    public void StripeSignature_OnlyV0Scheme_ReturnsMalformed()
     {
         var t = Now.ToUnixTimeSeconds();
-        Assert.Equal(SignatureResult.Mismatch, StripeSignatureVerifier.Verify(Request($"t={t},v0={V1(Secret, t, Body)}"), _time));
+        Assert.Equal(SignatureResult.Malformed, StripeSignatureVerifier.Verify(Request($"t={t},v0={V1(Secret, t, Body)}"), _time));
     }
 
     [Fact]

@@ -1,0 +1,57 @@
+using Npgsql;
+
+namespace Orleans.Webhooks.WebApi.Changes;
+
+/// <summary>
+/// Wakes long polls of the change feed when changes commit: one connection LISTENs on the channel the silos' storage
+/// NOTIFYs in the same commit as the changes. A poll re-reads at least every <see cref="PollInterval"/> as well, so a
+/// lost connection delays an answer but never loses a change (the feed itself is read from the table).
+/// </summary>
+public sealed partial class ChangeNotifications(ChangeDatabase database, ILogger<ChangeNotifications> logger) : BackgroundService
+{
+    public const string Channel = "webhook_changes";
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next notification, or after <paramref name="timeout"/>.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Volatile.Read(ref _next).Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(database.ConnectionString);
+                await connection.OpenAsync(stoppingToken);
+                connection.Notification += (_, _) => Interlocked.Exchange(ref _next, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogListenFailed(logger, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "Listening for committed changes failed ({Error}); long polls fall back to re-reading every second")]
+    private static partial void LogListenFailed(ILogger logger, string error);
+}
