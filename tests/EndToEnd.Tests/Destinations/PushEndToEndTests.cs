@@ -7,7 +7,7 @@ using Orleans.Webhooks.Testing;
 namespace Orleans.Webhooks.EndToEnd.Tests.Destinations;
 
 /// <summary>Push from the real programs (silos and web API) to a receiver in the test process, configured as an operator would.</summary>
-public sealed class PushEndToEndTests
+public sealed class PushEndToEndTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Secret = "e2e-push-secret";
 
@@ -98,5 +98,79 @@ public sealed class PushEndToEndTests
         var status = (await Eventually.MatchesAsync(() => service.GetJsonAsync("/api/destinations"),
             l => l is { } found && found[0].GetProperty("cursor").GetString() == Id(seqs[^1]), TimeSpan.FromSeconds(30), "the cursor at the last change"))!.Value;
         Assert.Equal("active", status[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task ThousandSignedWebhooks_EveryResultingChangeArrivesAsTheManagementApiShowsIt()
+    {
+        await using var odoo = await PushReceiver.StartAsync(TestPorts.Of(8290), Secret);
+        await using var service = await Service.StartAsync("webhooks_test_push_webhooks", 8250, environment: Destination(odoo));
+        // Payments naming an order and a customer, refunds of some of them, customer updates: every event changes
+        // several objects (fan-out), and many change the same order or customer.
+        var events = Enumerable.Range(0, 600).Select(i => Event($"evt-pay-{i}", "payment.completed",
+                new() { ["id"] = $"pay-{i}", ["amount"] = 1000 + i, ["currency"] = "usd", ["customer"] = $"cus-{i % 50}", ["order"] = $"ord-{i % 200}" }))
+            .Concat(Enumerable.Range(0, 300).Select(i => Event($"evt-ref-{i}", "refund.processed",
+                new() { ["id"] = $"re-{i}", ["amount"] = 100, ["currency"] = "usd", ["payment"] = $"pay-{i}", ["order"] = $"ord-{i % 200}" })))
+            .Concat(Enumerable.Range(0, 100).Select(i => Event($"evt-cus-{i}", "customer.updated",
+                new() { ["id"] = $"cus-{i % 50}", ["email"] = $"c{i}@example.com", ["name"] = $"Customer {i}" })))
+            .ToList();
+        using var gate = new SemaphoreSlim(16);
+        var statuses = await Task.WhenAll(events.Select(async body =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await service.Http.SendAsync(Signing.Hmac(body));
+                return response.StatusCode;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        var loadEnded = System.Diagnostics.Stopwatch.StartNew();
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+
+        await Eventually.MatchesAsync(
+            () => TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(*) FROM webhook_events WHERE state = 'processed'"),
+            processed => processed == events.Count, TimeSpan.FromSeconds(120), "all 1,000 events processed");
+        var changes = await Eventually.MatchesAsync(async () =>
+        {
+            var all = await AllChangeIdsAsync(service.ConnectionString);
+            return (All: all, Missing: all.Except(odoo.Delivered).Count());
+        }, c => c.Missing == 0, TimeSpan.FromSeconds(60), "every change delivered");
+        output.WriteLine($"{events.Count} events → {changes.All.Count} changes; all delivered {loadEnded.ElapsedMilliseconds} ms after the last 200; {odoo.Posts.Count} POSTs");
+
+        Assert.Equal(changes.All, odoo.Delivered);
+        Assert.True(changes.All.Count > events.Count, $"fan-out: {changes.All.Count} changes from {events.Count} events");
+        Assert.All(odoo.Posts, post => Assert.True(post.SignatureValid, $"signature of change {post.Id}"));
+        Assert.All(odoo.FirstArrivalsByObject(), o => Assert.Equal(o.Value.Order(), o.Value));
+        // What a destination ends with for an object is what the management API shows for it.
+        foreach (var (kind, path) in new[] { ("payment", "payments/hmac/pay-7"), ("order", "orders/hmac/ord-7"), ("customer", "customers/hmac/cus-7") })
+        {
+            var last = odoo.Posts.Where(p => p.Object == $"{kind}:hmac:{path.Split('/')[^1]}" && p.Status < 300).MaxBy(p => long.Parse(p.Id, CultureInfo.InvariantCulture))!;
+            using var pushed = JsonDocument.Parse(last.Body);
+            var shown = (await service.GetJsonAsync($"/api/{path}"))!.Value;
+            Assert.True(JsonElement.DeepEquals(shown, pushed.RootElement.GetProperty("data")), $"{path}: pushed {pushed.RootElement.GetProperty("data")}, shown {shown}");
+            Assert.Equal($"{kind}.updated", pushed.RootElement.GetProperty("type").GetString());
+            Assert.StartsWith("hmac:evt-", pushed.RootElement.GetProperty("cause").GetProperty("event").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    private static string Event(string id, string type, Dictionary<string, object> data) =>
+        JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = id, ["type"] = type, ["data"] = data });
+
+    private static async Task<HashSet<string>> AllChangeIdsAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT seq FROM changes", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new HashSet<string>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(Id(reader.GetInt64(0)));
+        }
+        return ids;
     }
 }
