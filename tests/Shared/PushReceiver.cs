@@ -51,6 +51,9 @@ public sealed class PushReceiver : IAsyncDisposable
 
     public Behaviour Answer { get; set; } = Behaviour.Accept;
 
+    /// <summary>An object (<c>kind:provider:id</c>) whose changes get 500 whatever <see cref="Answer"/> says.</summary>
+    public string? FailingObject { get; set; }
+
     /// <summary>How long each answer takes.</summary>
     public TimeSpan Delay { get; set; }
 
@@ -108,7 +111,7 @@ public sealed class PushReceiver : IAsyncDisposable
         {
             await Task.Delay(Delay);
         }
-        var status = Answer switch
+        var status = objectKey == FailingObject ? 500 : Answer switch
         {
             Behaviour.Fail => 500,
             Behaviour.FailFirstTime when _seen.TryAdd(id, true) => 500,

@@ -186,7 +186,11 @@ internal sealed partial class DestinationGrain(
             {
                 try
                 {
-                    if ((readFull || Stopwatch.GetElapsedTime(lastRead) >= PollInterval) && window.ReadUpTo - window.Cursor < MaxAhead)
+                    if (window.ReadUpTo - window.Cursor >= MaxAhead)
+                    {
+                        readFull = false; // nothing more is read until the oldest changes are delivered
+                    }
+                    else if (readFull || Stopwatch.GetElapsedTime(lastRead) >= PollInterval)
                     {
                         lastRead = Stopwatch.GetTimestamp();
                         var (changes, latest) = await store.ReadAsync(window.ReadUpTo, ReadBatch, kinds, stop);

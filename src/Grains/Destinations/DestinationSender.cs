@@ -46,6 +46,11 @@ internal sealed class DestinationSender(IHttpClientFactory clients)
         {
             return new SendResult(null, Elapsed(started), ex.Message);
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Anything else a POST can end with is a failed attempt too, retried like the others.
+            return new SendResult(null, Elapsed(started), $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     /// <summary>The per-try timeout of <paramref name="context"/>'s request.</summary>

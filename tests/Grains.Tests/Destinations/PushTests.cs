@@ -189,4 +189,26 @@ public sealed class PushTests(ITestOutputHelper output)
         Assert.Equal(5, recent.Count);
         Assert.All(recent, a => Assert.Equal(200, a.Status));
     }
+
+    [Fact]
+    public async Task OneObjectFailing_TheOthersArrive_TheCursorWaitsForIt()
+    {
+        await using var odoo = await PushReceiver.StartAsync(TestPorts.Of(8106), Secret);
+        odoo.FailingObject = "payment:hmac:slow-0";
+        await using var cluster = await PushCluster.StartAsync("webhooks_test_push_slow", PushCluster.Destination("odoo", odoo));
+        var rows = ChangeLog.Spread("slow", 300, 30);
+        var seqs = await ChangeLog.AppendAsync(cluster.ConnectionString, rows);
+        var slow = rows.Zip(seqs).Where(r => r.First.ObjectId == "slow-0").Select(r => r.Second).ToList();
+
+        await Eventually.MatchesAsync(() => Task.FromResult(odoo.Delivered.Count), n => n == seqs.Length - slow.Count, because: "every other object's changes");
+        var status = await Eventually.MatchesAsync(cluster.Destination("odoo").GetStatusAsync, s => s.Cursor == slow[0] - 1, because: "the cursor before the failing object's first change");
+        Assert.Equal(seqs.Count(s => s > slow[0] - 1), status.LagChanges);
+        Assert.Contains($"change {Id(slow[0])}: HTTP 500", status.LastError);
+        Assert.Equal([Id(slow[0])], odoo.Posts.Where(p => p.Object == odoo.FailingObject).Select(p => p.Id).Distinct());
+
+        odoo.FailingObject = null;
+        await cluster.AdvancingUntilAsync(() => Task.FromResult(odoo.Delivered.Count), n => n == seqs.Length, TimeSpan.FromSeconds(1), "the failing object's changes once it is accepted");
+        Assert.Equal(slow.Select(Id), odoo.FirstArrivalsByObject()["payment:hmac:slow-0"].Select(Id));
+        await Eventually.MatchesAsync(cluster.Destination("odoo").GetStatusAsync, s => s.Cursor == seqs[^1] && s.LastError is null, because: "the cursor at the last change");
+    }
 }
