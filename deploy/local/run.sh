@@ -1,30 +1,40 @@
 #!/usr/bin/env bash
 # The main job: PostgreSQL ready, build, then N silos (default 1) and the web API on localhost, in the foreground.
-# Ctrl-C (SIGINT/SIGTERM) stops everything this script started.
-#   deploy/local/run.sh [--nodes N]
+# It supervises them: a silo or the web API that dies is reported and started again after WEBHOOKS_RESTART_DELAY
+# seconds (default 2), as systemd's Restart=on-failure would. Ctrl-C (SIGINT/SIGTERM) stops everything it started.
+#   deploy/local/run.sh [--nodes N] [--no-build]
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$REPO_ROOT/deploy/local/postgres.sh"
 
 nodes=1
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) [ $# -ge 2 ] || die "--nodes needs a number"; nodes="$2"; shift 2 ;;
     --nodes=*) nodes="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
-    *) die "unknown argument: $1 (usage: deploy/local/run.sh [--nodes N])" ;;
+    --no-build) build=; shift ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) die "unknown argument: $1 (usage: deploy/local/run.sh [--nodes N] [--no-build])" ;;
   esac
 done
 [[ "$nodes" =~ ^[1-9][0-9]*$ ]] || die "--nodes must be a positive number"
+restart_delay="${WEBHOOKS_RESTART_DELAY:-2}"
+[[ "$restart_delay" =~ ^[0-9]+$ ]] || die "WEBHOOKS_RESTART_DELAY must be a whole number of seconds"
 
 ensure_dotnet
 prepare_postgres
 
 configuration="${WEBHOOKS_CONFIGURATION:-Release}"
-say "building ($configuration)"
-dotnet build "$REPO_ROOT/Orleans.Webhooks.sln" -c "$configuration" -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
 silo_dir="$REPO_ROOT/src/Silo/bin/$configuration/net10.0"
 api_dir="$REPO_ROOT/src/WebApi/bin/$configuration/net10.0"
+if [ -n "$build" ]; then
+  say "building ($configuration)"
+  dotnet build "$REPO_ROOT/Orleans.Webhooks.sln" -c "$configuration" -nologo -v q -clp:ErrorsOnly >&2 || die "build failed"
+else
+  [ -f "$silo_dir/Orleans.Webhooks.Silo.dll" ] && [ -f "$api_dir/Orleans.Webhooks.WebApi.dll" ] \
+    || die "--no-build: no $configuration build in src/*/bin/$configuration (build first, or set WEBHOOKS_CONFIGURATION)"
+fi
 
 # Without any provider configured nothing could be received: give a newcomer a local 'hmac' provider with a generated secret.
 if ! env | grep -q '^Webhooks__Providers__'; then
@@ -35,31 +45,60 @@ if ! env | grep -q '^Webhooks__Providers__'; then
   say "no provider configured: using provider 'hmac' with the secret in .run/hmac-secret"
 fi
 
+silo_base="${Orleans__SiloPort:-11111}"
+gateway_base="${Orleans__GatewayPort:-30000}"
+urls="${ASPNETCORE_URLS:-http://127.0.0.1:5000}"
+
+# One slot per process: silos 0..nodes-1, then the web API. pids[slot] is empty while a process waits to be restarted.
 pids=()
+started_at=()
+restart_at=()
+quick_failures=()
+api_slot=$nodes
+
+name_of() { if [ "$1" -lt "$nodes" ]; then printf 'silo %s' "$1"; else printf 'the web API'; fi; }
+
+start_process() {
+  local slot="$1"
+  if [ "$slot" -lt "$nodes" ]; then
+    local port=$((silo_base + slot)) gateway=$((gateway_base + slot))
+    (cd "$silo_dir" && Orleans__SiloPort=$port Orleans__GatewayPort=$gateway exec dotnet Orleans.Webhooks.Silo.dll) &
+    pids[slot]=$!
+    say "silo $slot started (pid ${pids[slot]}, silo port $port, gateway port $gateway)"
+  else
+    (cd "$api_dir" && ASPNETCORE_URLS="$urls" exec dotnet Orleans.Webhooks.WebApi.dll) &
+    pids[slot]=$!
+    say "the web API started (pid ${pids[slot]}) on $urls"
+  fi
+  started_at[slot]=$SECONDS
+}
+
+running_pids() { local pid; for pid in "${pids[@]}"; do [ -n "$pid" ] && printf '%s\n' "$pid"; done; return 0; }
+
+# SIGTERM lets each program shut down gracefully (a silo leaves the cluster, the web API finishes its requests);
+# whatever still runs 30 s later is killed, so that stopping never hangs.
 stop_all() {
   trap - INT TERM EXIT
-  if [ ${#pids[@]} -gt 0 ]; then
-    say "stopping"
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
-  fi
+  local alive
+  mapfile -t alive < <(running_pids)
+  [ ${#alive[@]} -gt 0 ] || return 0
+  say "stopping"
+  kill -TERM "${alive[@]}" 2>/dev/null || true
+  for _ in $(seq 1 300); do
+    kill -0 "${alive[@]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "${alive[@]}" 2>/dev/null || true
+  wait "${alive[@]}" 2>/dev/null || true
 }
 trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap stop_all EXIT
 
-silo_base="${Orleans__SiloPort:-11111}"
-gateway_base="${Orleans__GatewayPort:-30000}"
-for ((i = 0; i < nodes; i++)); do
-  say "starting silo $i (silo port $((silo_base + i)), gateway port $((gateway_base + i)))"
-  (cd "$silo_dir" && Orleans__SiloPort=$((silo_base + i)) Orleans__GatewayPort=$((gateway_base + i)) exec dotnet Orleans.Webhooks.Silo.dll) &
-  pids+=($!)
+for ((slot = 0; slot <= api_slot; slot++)); do
+  quick_failures[slot]=0
+  start_process "$slot"
 done
-
-urls="${ASPNETCORE_URLS:-http://127.0.0.1:5000}"
-say "starting the web API on $urls"
-(cd "$api_dir" && ASPNETCORE_URLS="$urls" exec dotnet Orleans.Webhooks.WebApi.dll) &
-pids+=($!)
 
 # 200 from GET <url>: with curl when there is one, else over bash's /dev/tcp (a bare image may have no curl).
 # Either way it gives up after 2 s, so a port held by something that never answers cannot stall us.
@@ -79,17 +118,37 @@ probe_url="$first_url"
 # What the web API listens on may be a wildcard; ask it on loopback.
 for wildcard in 0.0.0.0 '[::]' '*' '+'; do probe_url="${probe_url/"$wildcard"/127.0.0.1}"; done
 ready=
-for _ in $(seq 1 90); do
-  if http_ok "$probe_url/health/ready"; then
-    say "ready: webhooks at $first_url/webhook/{provider}, dashboard at $first_url/dashboard/ (Ctrl-C stops)"
-    ready=1
-    break
-  fi
-  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || die "a process exited during start-up (see its output above)"; done
-  sleep 1
-done
-[ -n "$ready" ] || say "not ready after 90 s ($probe_url/health/ready does not answer 200): still running; see the output above (Ctrl-C stops)"
+started=$SECONDS
 
-# Stay in the foreground until a process ends or we are told to stop.
-wait -n "${pids[@]}" || true
-die "a process exited; stopping the others"
+# Supervise until told to stop. Before the service was ever ready, a process that exits stops everything (a bad
+# setting fails at once, with its message above); after that, a process that exits is started again. One that fails
+# within 30 s of its start five times in a row is not going to come up: that stops everything too.
+while true; do
+  for ((slot = 0; slot <= api_slot; slot++)); do
+    pid="${pids[slot]}"
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      status=0
+      wait "$pid" || status=$?
+      pids[slot]=
+      [ -n "$ready" ] || die "$(name_of "$slot") exited during start-up with status $status (see its output above)"
+      if [ $((SECONDS - started_at[slot])) -lt 30 ]; then quick_failures[slot]=$((quick_failures[slot] + 1)); else quick_failures[slot]=0; fi
+      [ "${quick_failures[slot]}" -lt 5 ] || die "$(name_of "$slot") failed within 30 s of its start 5 times in a row (see its output above)"
+      say "$(name_of "$slot") (pid $pid) exited with status $status; starting it again in $restart_delay s"
+      restart_at[slot]=$((SECONDS + restart_delay))
+    elif [ -z "$pid" ] && [ "$SECONDS" -ge "${restart_at[slot]}" ]; then
+      start_process "$slot"
+    fi
+  done
+  if [ -z "$ready" ]; then
+    if http_ok "$probe_url/health/ready"; then
+      say "ready: webhooks at $first_url/webhook/{provider}, dashboard at $first_url/dashboard/ (Ctrl-C stops)"
+      ready=1
+    elif [ $((SECONDS - started)) -ge 90 ]; then
+      say "not ready after 90 s ($probe_url/health/ready does not answer 200): still running; see the output above (Ctrl-C stops)"
+      ready=1
+    fi
+  fi
+  # In the background so that Ctrl-C and SIGTERM are handled at once rather than after the sleep.
+  sleep 1 &
+  wait $! || true
+done

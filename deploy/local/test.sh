@@ -5,8 +5,26 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$REPO_ROOT/deploy/local/postgres.sh"
 
+# promtool (Debian's package prometheus) checks deploy/prometheus/alerts.yml; without it those tests are skipped.
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "promtool is not installed and apt-get is not available: the alert rules tests will be skipped"
+    return
+  fi
+  say "installing promtool (apt package prometheus, without its recommendations)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >&2 \
+    || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >&2; } \
+    || { say "could not install prometheus: the alert rules tests will be skipped"; return; }
+  # Only its promtool is wanted: a Prometheus server that the package started under systemd is stopped and disabled.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+    as_root systemctl disable --now prometheus >&2 || true
+  fi
+}
+
 ensure_dotnet
 prepare_postgres
+ensure_promtool
 
 # The tests connect with this role to create and drop their own databases (webhooks_test_*).
 export WEBHOOKS_TEST_CONNECTION="Host=$PG_HOST;Port=$PG_PORT;Username=$PG_USER;Password=$PG_PASSWORD;Database=postgres"

@@ -42,6 +42,7 @@ app.MapDestinationApi();
 app.MapRejections();
 app.MapWebhooksHealth();
 app.MapWebhooksDashboard();
+app.MapWebhooksMetrics();
 
 app.Run();
 

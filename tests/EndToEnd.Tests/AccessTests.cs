@@ -39,6 +39,25 @@ public sealed class AccessTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        // /metrics follows the management API's rule.
+        using (var metricsWithoutKey = await service.Http.GetAsync("/metrics"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, metricsWithoutKey.StatusCode);
+        }
+        using (var metricsWithKey = new HttpRequestMessage(HttpMethod.Get, "/metrics"))
+        {
+            metricsWithKey.Headers.Add("X-Api-Key", ApiKey);
+            using var response = await service.Http.SendAsync(metricsWithKey);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("webhooks_silos_active", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var metricsAsPrometheus = new HttpRequestMessage(HttpMethod.Get, "/metrics"))
+        {
+            metricsAsPrometheus.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            using var response = await service.Http.SendAsync(metricsAsPrometheus);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
         using (var anonymous = await service.Http.GetAsync("/dashboard/"))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);

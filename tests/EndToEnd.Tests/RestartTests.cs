@@ -131,7 +131,7 @@ public sealed class RestartTests(ITestOutputHelper output)
             await gate.WaitAsync();
             try
             {
-                await DeliverUntilAcceptedAsync(service, Signing.SeedEvent($"{prefix}{i}", "payment.completed", $"pay_{prefix}{i}", 100 + i), secret);
+                await DeliverUntilAcceptedAsync(service, Signing.SeedEvent($"{prefix}{i}", "payment.completed", $"pay_{prefix}{i}", 100 + i, customer: $"cus_{prefix}{i}"), secret);
             }
             finally
             {

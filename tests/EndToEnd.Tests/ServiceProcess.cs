@@ -31,6 +31,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The program's host has finished starting (Microsoft.Hosting.Lifetime's "Application started"), seen however much it printed since.</summary>
+    public bool HasStarted { get; private set; }
+
     public int ExitCode => _process.ExitCode;
 
     public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string> environment)
@@ -52,7 +55,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The configuration the tests were built with: the programs under test were built the same way.</summary>
-    private static string BuildConfiguration =>
+    public static string BuildConfiguration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
     /// <summary>Like a crash or kill -9: no shutdown code runs.</summary>
@@ -109,6 +112,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             _failureHeader = line;
         }
+        HasStarted |= line.Contains("Application started.", StringComparison.Ordinal);
         _output.Enqueue(line);
         while (_output.Count > 400 && _output.TryDequeue(out _))
         {

@@ -22,6 +22,29 @@ public static class TestDatabase
     /// </summary>
     public static async Task<string> CreateAsync(string name, string? fixture)
     {
+        var connectionString = await CreateEmptyAsync(name);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        if (fixture is not null)
+        {
+            await using var restore = new NpgsqlCommand(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, fixture)), connection);
+            await restore.ExecuteNonQueryAsync();
+        }
+        foreach (var file in SchemaFiles)
+        {
+            await using var apply = new NpgsqlCommand(await File.ReadAllTextAsync(file), connection);
+            await apply.ExecuteNonQueryAsync();
+        }
+        return connectionString;
+    }
+
+    /// <summary>deploy/sql/*.sql in the order they apply.</summary>
+    public static IReadOnlyList<string> SchemaFiles =>
+        Directory.GetFiles(Path.Combine(RepositoryRoot, "deploy", "sql"), "*.sql").Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>A new database without any schema, as a new host's silo first finds it.</summary>
+    public static async Task<string> CreateEmptyAsync(string name)
+    {
         if (!name.StartsWith("webhooks_test_", StringComparison.Ordinal))
         {
             throw new ArgumentException("Test databases are named webhooks_test_*.", nameof(name));
@@ -45,20 +68,7 @@ public static class TestDatabase
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0", admin);
             await create.ExecuteNonQueryAsync();
         }
-        var connectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        if (fixture is not null)
-        {
-            await using var restore = new NpgsqlCommand(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, fixture)), connection);
-            await restore.ExecuteNonQueryAsync();
-        }
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot, "deploy", "sql"), "*.sql").Order(StringComparer.Ordinal))
-        {
-            await using var apply = new NpgsqlCommand(await File.ReadAllTextAsync(file), connection);
-            await apply.ExecuteNonQueryAsync();
-        }
-        return connectionString;
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
     public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params (string Name, object Value)[] parameters)

@@ -99,7 +99,8 @@ public sealed class RequestBlock
         return new RequestBlock(tag, firstSeq, count, bodies, bodyLength, signatures);
     }
 
-    // Fixed width: the sequence number is zero-padded and the amount always has four digits.
+    // Fixed width: the sequence number is zero-padded, the amount always has four digits, the customer five: one of
+    // 100,000 customers, as a shop's payments name many customers (each event also changes its customer).
     private static string BodyOf(string tag, long seq) =>
-        $$$"""{"id":"{{{EventIdOf(tag, seq)}}}","type":"payment.completed","data":{"id":"pay_{{{tag}}}_{{{seq:D10}}}","amount":{{{1000 + (seq % 9000)}}},"currency":"usd","customer":"cus_1"}}""";
+        $$$"""{"id":"{{{EventIdOf(tag, seq)}}}","type":"payment.completed","data":{"id":"pay_{{{tag}}}_{{{seq:D10}}}","amount":{{{1000 + (seq % 9000)}}},"currency":"usd","customer":"cus_{{{seq % 100_000:D5}}}"}}""";
 }

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Retention;
 using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Domain;
@@ -9,7 +12,8 @@ namespace Orleans.Webhooks.Grains.Domain;
 /// Exactly-once application of events to a business object. The applied event's key and its effect are written in
 /// one state write; an event whose key is already there changes nothing. Each subclass folds events into state so that
 /// the result does not depend on their order, and derives its view from that state. A write that changes the view
-/// carries the change, which the storage appends to the change log in the same commit.
+/// carries the change, which the storage appends to the change log in the same commit. The keys of applied events are
+/// kept for the event retention (<see cref="RetentionOptions.Events"/>), as long as the events themselves.
 /// </summary>
 internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> state, string kind) : Grain
     where TState : DomainState, new()
@@ -31,7 +35,7 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     /// <summary>Applies <paramref name="apply"/> for the event unless the object has applied the event before.</summary>
     protected async Task<bool> ApplyOnceAsync(WebhookEvent evt, Action apply)
     {
-        if (state.State.AppliedEvents.Contains(evt.Key))
+        if (state.State.HasApplied(evt.Key))
         {
             return false;
         }
@@ -42,7 +46,9 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
             _viewKnown = true;
         }
         apply();
-        state.State.AppliedEvents.Add(evt.Key);
+        var now = Time.GetUtcNow();
+        state.State.RecordApplied(evt.Key, now);
+        state.State.TrimApplied(now - Retention.Events);
         if (evt.OccurredAt > state.State.UpdatedAt)
         {
             state.State.UpdatedAt = evt.OccurredAt;
@@ -70,7 +76,11 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     }
 
     public Task<TView?> GetAsync() =>
-        Task.FromResult(state.State.AppliedEvents.Count == 0 ? null : View(Key));
+        Task.FromResult(state.State.IsEmpty ? null : View(Key));
+
+    private TimeProvider Time => ServiceProvider.GetRequiredService<TimeProvider>();
+
+    private RetentionOptions Retention => ServiceProvider.GetRequiredService<IOptions<RetentionOptions>>().Value;
 
     private (string Provider, string Id) Key => EventKey.Parse(this.GetPrimaryKeyString());
 

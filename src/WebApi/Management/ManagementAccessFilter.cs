@@ -12,22 +12,21 @@ public sealed class ManagementAccessFilter(IOptionsMonitor<WebhooksOptions> opti
 
     private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP"];
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Refusal(context.HttpContext, options.CurrentValue.ManagementApiKey) ?? await next(context);
+
+    /// <summary>The answer for a caller the management API refuses (401 or 403), or null for one it serves. /metrics applies the same rule.</summary>
+    public static IResult? Refusal(HttpContext http, string? key)
     {
-        var http = context.HttpContext;
-        var key = options.CurrentValue.ManagementApiKey;
         if (!string.IsNullOrEmpty(key))
         {
-            if (!SignatureCompare.TextEquals(key, http.Request.Headers[HeaderName].ToString()))
-            {
-                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid {HeaderName} header is required.");
-            }
+            return SignatureCompare.TextEquals(key, http.Request.Headers[HeaderName].ToString())
+                ? null
+                : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid {HeaderName} header is required.");
         }
-        else if (!IsLoopback(http))
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Without a configured API key the management API answers loopback callers only.");
-        }
-        return await next(context);
+        return IsLoopback(http)
+            ? null
+            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Without a configured API key the management API answers loopback callers only.");
     }
 
     /// <summary>
