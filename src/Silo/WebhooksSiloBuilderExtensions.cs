@@ -8,6 +8,7 @@ using Orleans.Webhooks.Grains;
 using Orleans.Webhooks.Grains.Interfaces.Hosting;
 using Orleans.Storage;
 using Orleans.Streams;
+using Orleans.Webhooks.Grains.Destinations;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
@@ -90,6 +91,7 @@ public static class WebhooksSiloBuilderExtensions
         silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 10_000);
         silo.AddDashboard();
         silo.Services.AddWebhookGrains(configuration, ConnectionPools.WithDefaults(connectionString, ConnectionPools.EventStore));
+        silo.Services.AddWebhookDestinations(configuration);
         return silo;
     }
 }

@@ -21,6 +21,7 @@ builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently =
 builder.AddWebhooksOrleansClient();
 builder.AddWebhookIngestion();
 builder.AddWebhookChanges();
+builder.AddWebhookDestinations();
 builder.AddTrustedProxies();
 builder.AddRejectionAudit();
 builder.AddWebhooksHealthChecks();
@@ -37,6 +38,7 @@ app.UseRateLimiter();
 app.MapWebhooks();
 app.MapManagementApi();
 app.MapChangesApi();
+app.MapDestinationApi();
 app.MapRejections();
 app.MapWebhooksHealth();
 app.MapWebhooksDashboard();

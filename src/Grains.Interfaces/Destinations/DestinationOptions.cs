@@ -1,0 +1,47 @@
+namespace Orleans.Webhooks.Grains.Interfaces.Destinations;
+
+/// <summary>One push destination, <c>Webhooks:Destinations:&lt;name&gt;</c>: where changes are POSTed and how they are signed.</summary>
+public sealed class DestinationOptions
+{
+    public const string Hmac = "hmac";
+    public const string StandardWebhooks = "standard-webhooks";
+
+    /// <summary>The kinds of change a destination may receive; all of them when <see cref="Kinds"/> is empty.</summary>
+    public static readonly IReadOnlyList<string> AllKinds = ["payment", "order", "customer"];
+
+    /// <summary>Absolute http(s) URL that receives the POSTs.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The first signs; the rest are kept so a receiver can rotate without a gap.</summary>
+    public List<string> Secrets { get; set; } = [];
+
+    /// <summary><see cref="Hmac"/> (default) or <see cref="StandardWebhooks"/>.</summary>
+    public string Format { get; set; } = Hmac;
+
+    /// <summary>payment, order, customer; empty means all.</summary>
+    public List<string> Kinds { get; set; } = [];
+
+    /// <summary>Per request: no answer within it counts as a failure.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one change may keep failing before the destination is paused.</summary>
+    public TimeSpan RetryHorizon { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Wait before the second attempt of a failing change; it doubles (with jitter) up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Objects delivered at once; one object's changes always go one after the other, in change order.</summary>
+    public int Concurrency { get; set; } = 16;
+
+    /// <summary>The kinds this destination receives, lower case.</summary>
+    public IReadOnlyList<string> EffectiveKinds =>
+        Kinds.Count == 0 ? AllKinds : Kinds.Select(k => k.Trim().ToLowerInvariant()).Distinct().ToArray();
+
+    /// <summary>The URL as it may be shown: no user name, password or query string, which can carry credentials.</summary>
+    public string? DisplayUrl =>
+        Uri.TryCreate(Url, UriKind.Absolute, out var uri) ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : null;
+
+    public override string ToString() => $"{Format} destination"; // never the secrets
+}

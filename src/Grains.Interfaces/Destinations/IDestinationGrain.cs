@@ -1,0 +1,25 @@
+namespace Orleans.Webhooks.Grains.Interfaces.Destinations;
+
+/// <summary>
+/// One push destination, keyed by its name (<see cref="DestinationsOptions.Normalise"/>). Its single activation in the
+/// cluster is the destination's only sender; it owns the destination's cursor in PostgreSQL.
+/// </summary>
+public interface IDestinationGrain : IGrainWithStringKey
+{
+    /// <summary>Activates the grain, and so its sender, wherever the cluster places it; silos call it every few seconds.</summary>
+    Task EnsureRunningAsync();
+
+    Task<DestinationStatus> GetStatusAsync();
+
+    /// <summary>The newest delivery attempts first.</summary>
+    Task<IReadOnlyList<DeliveryAttempt>> GetDeliveriesAsync(int limit);
+
+    /// <summary>Stops sending; what accumulates meanwhile is sent after <see cref="ResumeAsync"/>.</summary>
+    Task PauseAsync();
+
+    /// <summary>Continues from the cursor, clearing the last error.</summary>
+    Task ResumeAsync();
+
+    /// <summary>Sets the cursor back: every change after <paramref name="cursor"/> is sent again.</summary>
+    Task RewindAsync(long cursor);
+}

@@ -1,0 +1,168 @@
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
+
+namespace Orleans.Webhooks.Grains.Destinations;
+
+/// <summary>The change log as destinations read it, and their rows in destination_state and destination_deliveries.</summary>
+internal sealed class DestinationStore(NpgsqlDataSource db)
+{
+    /// <summary>Attempts kept per destination; older ones are deleted as new ones are written.</summary>
+    public const int KeptAttempts = 10_000;
+
+    public async Task<DestinationRow> LoadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            WITH created AS (
+                INSERT INTO destination_state (name) VALUES (@name) ON CONFLICT (name) DO NOTHING
+                RETURNING cursor, state, last_error, failing_since, version)
+            SELECT cursor, state, last_error, failing_since, version FROM created
+            UNION ALL
+            SELECT cursor, state, last_error, failing_since, version FROM destination_state WHERE name = @name
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"destination_state has no row for {name}");
+        }
+        return new DestinationRow(
+            reader.GetInt64(0),
+            reader.GetString(1) == "paused",
+            reader.IsDBNull(2) ? null : reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+            reader.GetInt64(4));
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> changes after <paramref name="after"/>, in order; views only for
+    /// <paramref name="kinds"/>. Numbers are handed out in commit order, so nothing below the last one read can still
+    /// appear. Also returns the newest change's number, for the lag.
+    /// </summary>
+    public async Task<(IReadOnlyList<Change> Changes, long Newest)> ReadAsync(long after, int limit, IReadOnlyList<string> kinds, CancellationToken cancellationToken)
+    {
+        await using var batch = db.CreateBatch();
+        var read = new NpgsqlBatchCommand("""
+            SELECT seq, kind, provider, object_id, CASE WHEN kind = ANY(@kinds) THEN view::text END, event_key, event_type, at
+            FROM changes WHERE seq > @after ORDER BY seq LIMIT @limit
+            """);
+        read.Parameters.Add(new NpgsqlParameter<string[]>("kinds", kinds.ToArray()));
+        read.Parameters.Add(new NpgsqlParameter<long>("after", after));
+        read.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        batch.BatchCommands.Add(read);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT last_seq FROM change_counter WHERE id = 1"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var changes = new List<Change>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(new Change(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var newest = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0;
+        return (changes, Math.Max(newest, changes.Count > 0 ? changes[^1].Seq : 0));
+    }
+
+    /// <summary>
+    /// Writes the destination's row if nobody else wrote it since <paramref name="expectedVersion"/>, and the attempts in
+    /// the same transaction, trimming old ones when <paramref name="trim"/>. Returns the new version, or null when the row
+    /// had changed.
+    /// </summary>
+    public async Task<long?> SaveAsync(string name, DestinationRow row, long expectedVersion, IReadOnlyList<DeliveryAttempt> attempts, bool trim, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var update = new NpgsqlBatchCommand("""
+            UPDATE destination_state
+            SET cursor = @cursor, state = @state, last_error = @last_error, failing_since = @failing_since, version = version + 1, updated_at = now()
+            WHERE name = @name AND version = @version
+            RETURNING version
+            """);
+        update.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        update.Parameters.Add(new NpgsqlParameter<long>("cursor", row.Cursor));
+        update.Parameters.Add(new NpgsqlParameter<string>("state", row.Paused ? "paused" : "active"));
+        update.Parameters.Add(new NpgsqlParameter("last_error", NpgsqlDbType.Text) { Value = (object?)row.LastError ?? DBNull.Value });
+        update.Parameters.Add(new NpgsqlParameter("failing_since", NpgsqlDbType.TimestampTz) { Value = (object?)row.FailingSince?.UtcDateTime ?? DBNull.Value });
+        update.Parameters.Add(new NpgsqlParameter<long>("version", expectedVersion));
+        batch.BatchCommands.Add(update);
+        if (attempts.Count > 0)
+        {
+            var insert = new NpgsqlBatchCommand("""
+                INSERT INTO destination_deliveries (destination, change_seq, status, duration_ms, error, at)
+                SELECT @name, u.seq, u.status, u.duration_ms, u.error, u.at
+                FROM unnest(@seq, @status, @duration_ms, @error, @at) AS u(seq, status, duration_ms, error, at)
+                """);
+            insert.Parameters.Add(new NpgsqlParameter<string>("name", name));
+            insert.Parameters.Add(new NpgsqlParameter<long[]>("seq", attempts.Select(a => long.Parse(a.ChangeId, System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<int?[]>("status", attempts.Select(a => a.Status).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<int[]>("duration_ms", attempts.Select(a => a.DurationMs).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<string?[]>("error", attempts.Select(a => a.Error).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", attempts.Select(a => a.At.UtcDateTime).ToArray()));
+            batch.BatchCommands.Add(insert);
+        }
+        if (trim)
+        {
+            var delete = new NpgsqlBatchCommand("""
+                DELETE FROM destination_deliveries
+                WHERE destination = @name
+                  AND id <= (SELECT id FROM destination_deliveries WHERE destination = @name ORDER BY id DESC OFFSET @kept LIMIT 1)
+                """);
+            delete.Parameters.Add(new NpgsqlParameter<string>("name", name));
+            delete.Parameters.Add(new NpgsqlParameter<int>("kept", KeptAttempts));
+            batch.BatchCommands.Add(delete);
+        }
+        long? version;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            version = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return version;
+    }
+
+    /// <summary>
+    /// How many changes of <paramref name="kinds"/> come after <paramref name="cursor"/>, and the age in seconds of the
+    /// oldest of them, on the database's clock (the one that stamped them).
+    /// </summary>
+    public async Task<(long Count, double Seconds)> LagAsync(long cursor, IReadOnlyList<string> kinds, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT count(*), COALESCE(GREATEST(EXTRACT(EPOCH FROM now() - min(at)), 0), 0)::float8
+            FROM changes WHERE seq > @cursor AND kind = ANY(@kinds)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long>("cursor", cursor));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("kinds", kinds.ToArray()));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetDouble(1));
+    }
+
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(string name, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT change_seq, status, duration_ms, error, at FROM destination_deliveries
+            WHERE destination = @name ORDER BY id DESC LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var attempts = new List<DeliveryAttempt>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            attempts.Add(new DeliveryAttempt
+            {
+                ChangeId = reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Status = reader.IsDBNull(1) ? null : reader.GetInt32(1),
+                DurationMs = reader.GetInt32(2),
+                Error = reader.IsDBNull(3) ? null : reader.GetString(3),
+                At = reader.GetFieldValue<DateTimeOffset>(4),
+            });
+        }
+        return attempts;
+    }
+}
