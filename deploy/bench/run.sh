@@ -39,7 +39,7 @@ sample_interval="${BENCH_SAMPLE_INTERVAL:-10}"
 if [ "$mode" = long ]; then drain_timeout="${BENCH_DRAIN_TIMEOUT:-900}"; else drain_timeout="${BENCH_DRAIN_TIMEOUT:-60}"; fi
 scenarios="${BENCH_SCENARIOS:-ceiling naive product1 product2}"
 
-api_port=5100 ceiling_port=5101 naive_port=5102 silo_port=11150 gateway_port=30150
+api_port=5100 ceiling_port=5101 naive_port=5102 receiver_port=5103 silo_port=11150 gateway_port=30150
 product_db=webhooks_bench naive_db=webhooks_bench_naive
 secret="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 run_id="$(printf '%x' "$(date +%s)")"
@@ -132,12 +132,17 @@ active_silos() { [ "$(q "$product_db" -c "SELECT count(*) FROM orleans_membershi
 # The product as deploy/local/run.sh starts it (Release builds, same environment), on the benchmark's own database and ports.
 start_product() {
   local nodes="$1" i
-  need_ports "$api_port" $(seq "$silo_port" $((silo_port + nodes - 1))) $(seq "$gateway_port" $((gateway_port + nodes - 1)))
+  need_ports "$api_port" "$receiver_port" $(seq "$silo_port" $((silo_port + nodes - 1))) $(seq "$gateway_port" $((gateway_port + nodes - 1)))
   fresh_database "$product_db"
   apply_schema "$product_db"
+  # The business system: a destination that gets every change pushed, signed, to a bare ASP.NET Core server (the
+  # ceiling program) that answers 200 at once, as an ERP's webhook controller would.
+  start receiver "$BENCH_DIR/Ceiling/bin/Release/net10.0" Orleans.Webhooks.Ceiling.dll "ASPNETCORE_URLS=http://127.0.0.1:$receiver_port"
+  wait_until 60 "the push receiver to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$receiver_port/health"
   local env=(
     "ConnectionStrings__Webhooks=$product_cs" Orleans__ClusterId=bench Orleans__ServiceId=bench
     "Webhooks__Providers__hmac__Secrets__0=$secret" Webhooks__RateLimit__PermitsPerSecond=0
+    "Webhooks__Destinations__erp__Url=http://127.0.0.1:$receiver_port/webhook/erp" "Webhooks__Destinations__erp__Secrets__0=$secret"
   )
   server_pids=()
   for ((i = 0; i < nodes; i++)); do
@@ -214,6 +219,26 @@ wait_processed() {
   done
 }
 
+# Sets pushed to the time from the end of the load until the destination's cursor has passed every change (its sender
+# advances the cursor only over changes the receiver answered 2xx for).
+wait_pushed() {
+  local name="$1" behind
+  local deadline=$(($(date +%s) + drain_timeout))
+  while :; do
+    behind="$(q "$db" -c "SELECT (SELECT last_seq FROM change_counter) - COALESCE((SELECT cursor FROM destination_state WHERE name = 'erp'), 0)")"
+    if [ "$behind" -le 0 ]; then
+      pushed="$(awk -v t="$(($(now_ms) - LOAD_END_MS))" 'BEGIN { printf "%.1f s", (t < 0 ? 0 : t) / 1000 }')"
+      return
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      fail "$name: $behind changes not pushed $drain_timeout s after the load"
+      pushed="> $drain_timeout s"
+      return
+    fi
+    sleep 0.2
+  done
+}
+
 # Every 200 must be a committed event: each accepted id must be stored.
 verify_stored() {
   local name="$1" ids="$work/$1.ids" missing
@@ -237,7 +262,7 @@ check_answers() {
   [ "${TOTAL_DUPLICATES:-0}" = 0 ] || fail "$1: $TOTAL_DUPLICATES fresh events were answered 'duplicate'"
 }
 
-declare -A label warm rate p50 p99 hrate hp50 hp99 drain rss other cpu
+declare -A label warm rate p50 p99 hrate hp50 hp99 drain push rss other cpu
 run_scenario() {
   local name="$1" server_pids=() url db processed_sql missing_sql scenario_start
   scenario_start="$(date +%s)"
@@ -260,9 +285,14 @@ run_scenario() {
   if [ -n "$db" ]; then
     wait_processed "$name" "$TOTAL_ACCEPTED"
     drain[$name]="$drained"
+    push[$name]="n/a"
+    if [ "$name" != naive ]; then
+      wait_pushed "$name"
+      push[$name]="$pushed"
+    fi
     verify_stored "$name"
   else
-    drain[$name]="n/a"
+    drain[$name]="n/a" push[$name]="n/a"
   fi
   local accepted="$TOTAL_ACCEPTED" others="$TOTAL_OTHER" generator_cpu="$GENERATOR_CPU_S"
   drive "$name-half" --rate "$(awk -v r="$FULL_RATE" 'BEGIN { printf "%.1f", r / 2 }')" --half-duration "$half_duration"
@@ -305,12 +335,12 @@ print_table() {
   local name
   printf '\nmachine: %s cores, %s, %s GiB RAM; load average before the run: %s\n\n' \
     "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$(free -g | awk '/^Mem:/ { print $2 }')" "$load_before"
-  printf '| scenario | warm-up s | accepted/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | peak RSS MiB | CPU ms/event | non-200 |\n'
-  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  printf '| scenario | warm-up s | accepted/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | all pushed after load | peak RSS MiB | CPU ms/event | non-200 |\n'
+  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
   for name in $scenarios; do
     [ -n "${rate[$name]:-}" ] || continue
-    printf '| %s | %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${p50[$name]}" "${p99[$name]}" \
-      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${rss[$name]}" "${cpu[$name]:--}" "${other[$name]}"
+    printf '| %s | %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${p50[$name]}" "${p99[$name]}" \
+      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${push[$name]}" "${rss[$name]}" "${cpu[$name]:--}" "${other[$name]}"
   done
   printf '\nratio product/naive %s\n' "$(ratio "${rate[product1]:-0}" "${rate[naive]:-0}")"
   printf 'ratio product/ceiling %s\n' "$(ratio "${rate[product1]:-0}" "${rate[ceiling]:-0}")"

@@ -29,7 +29,7 @@ public sealed partial class SchemaMigrator(
             return;
         }
         var schema = files.Read();
-        // No pool: the advisory lock belongs to this session and must end with it.
+        // No pool: the advisory lock belongs to this PostgreSQL connection and must end with it.
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         try
