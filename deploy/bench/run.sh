@@ -38,6 +38,7 @@ half_duration="${BENCH_HALF_DURATION:-8}"
 sample_interval="${BENCH_SAMPLE_INTERVAL:-10}"
 if [ "$mode" = long ]; then drain_timeout="${BENCH_DRAIN_TIMEOUT:-900}"; else drain_timeout="${BENCH_DRAIN_TIMEOUT:-60}"; fi
 scenarios="${BENCH_SCENARIOS:-ceiling naive product1 product2}"
+push_enabled="${BENCH_PUSH:-1}"
 
 api_port=5100 ceiling_port=5101 naive_port=5102 receiver_port=5103 silo_port=11150 gateway_port=30150
 product_db=webhooks_bench naive_db=webhooks_bench_naive
@@ -132,18 +133,22 @@ active_silos() { [ "$(q "$product_db" -c "SELECT count(*) FROM orleans_membershi
 # The product as deploy/local/run.sh starts it (Release builds, same environment), on the benchmark's own database and ports.
 start_product() {
   local nodes="$1" i
-  need_ports "$api_port" "$receiver_port" $(seq "$silo_port" $((silo_port + nodes - 1))) $(seq "$gateway_port" $((gateway_port + nodes - 1)))
+  need_ports "$api_port" $(seq "$silo_port" $((silo_port + nodes - 1))) $(seq "$gateway_port" $((gateway_port + nodes - 1)))
   fresh_database "$product_db"
   apply_schema "$product_db"
   # The business system: a destination that gets every change pushed, signed, to a bare ASP.NET Core server (the
   # ceiling program) that answers 200 at once, as an ERP's webhook controller would.
-  start receiver "$BENCH_DIR/Ceiling/bin/Release/net10.0" Orleans.Webhooks.Ceiling.dll "ASPNETCORE_URLS=http://127.0.0.1:$receiver_port"
-  wait_until 60 "the push receiver to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$receiver_port/health"
+  # BENCH_PUSH=0 leaves the destination out, to see what pushing costs.
   local env=(
     "ConnectionStrings__Webhooks=$product_cs" Orleans__ClusterId=bench Orleans__ServiceId=bench
     "Webhooks__Providers__hmac__Secrets__0=$secret" Webhooks__RateLimit__PermitsPerSecond=0
-    "Webhooks__Destinations__erp__Url=http://127.0.0.1:$receiver_port/webhook/erp" "Webhooks__Destinations__erp__Secrets__0=$secret"
   )
+  if [ "$push_enabled" = 1 ]; then
+    need_ports "$receiver_port"
+    start receiver "$BENCH_DIR/Ceiling/bin/Release/net10.0" Orleans.Webhooks.Ceiling.dll "ASPNETCORE_URLS=http://127.0.0.1:$receiver_port"
+    wait_until 60 "the push receiver to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$receiver_port/health"
+    env+=("Webhooks__Destinations__erp__Url=http://127.0.0.1:$receiver_port/webhook/erp" "Webhooks__Destinations__erp__Secrets__0=$secret")
+  fi
   server_pids=()
   for ((i = 0; i < nodes; i++)); do
     start "silo$i" "$silo_dir" Orleans.Webhooks.Silo.dll "${env[@]}" Orleans__SiloPort=$((silo_port + i)) Orleans__GatewayPort=$((gateway_port + i))
@@ -286,7 +291,7 @@ run_scenario() {
     wait_processed "$name" "$TOTAL_ACCEPTED"
     drain[$name]="$drained"
     push[$name]="n/a"
-    if [ "$name" != naive ]; then
+    if [ "$name" != naive ] && [ "$push_enabled" = 1 ]; then
       wait_pushed "$name"
       push[$name]="$pushed"
     fi
