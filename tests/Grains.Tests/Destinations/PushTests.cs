@@ -201,7 +201,8 @@ public sealed class PushTests(ITestOutputHelper output)
         var slow = rows.Zip(seqs).Where(r => r.First.ObjectId == "slow-0").Select(r => r.Second).ToList();
 
         await Eventually.MatchesAsync(() => Task.FromResult(odoo.Delivered.Count), n => n == seqs.Length - slow.Count, because: "every other object's changes");
-        var status = await Eventually.MatchesAsync(cluster.Destination("odoo").GetStatusAsync, s => s.Cursor == slow[0] - 1, because: "the cursor before the failing object's first change");
+        var status = await Eventually.MatchesAsync(cluster.Destination("odoo").GetStatusAsync, s => s.Cursor == slow[0] - 1 && s.LastError is not null,
+            because: "the cursor before the failing object's first change, with its error");
         Assert.Equal(seqs.Count(s => s > slow[0] - 1), status.LagChanges);
         Assert.Contains($"change {Id(slow[0])}: HTTP 500", status.LastError);
         Assert.Equal([Id(slow[0])], odoo.Posts.Where(p => p.Object == odoo.FailingObject).Select(p => p.Id).Distinct());
