@@ -26,6 +26,8 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web);
 
     private IGrainTimer? _release;
+    private TimeProvider? _time;
+    private RetentionOptions? _retention;
     private bool _appliedSinceCheck;
     private string? _viewJson;
     private bool _viewKnown;
@@ -78,9 +80,10 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     public Task<TView?> GetAsync() =>
         Task.FromResult(state.State.IsEmpty ? null : View(Key));
 
-    private TimeProvider Time => ServiceProvider.GetRequiredService<TimeProvider>();
+    // Resolved once per activation rather than per event; the constructors of the three grains stay one parameter each.
+    private TimeProvider Time => _time ??= ServiceProvider.GetRequiredService<TimeProvider>();
 
-    private RetentionOptions Retention => ServiceProvider.GetRequiredService<IOptions<RetentionOptions>>().Value;
+    private RetentionOptions Retention => _retention ??= ServiceProvider.GetRequiredService<IOptions<RetentionOptions>>().Value;
 
     private (string Provider, string Id) Key => EventKey.Parse(this.GetPrimaryKeyString());
 

@@ -29,7 +29,7 @@ public sealed class ChangeStore(ChangeDatabase database)
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.GetString(3),
-                JsonDocument.Parse(reader.GetString(4)).RootElement,
+                JsonElement.Parse(reader.GetString(4)),
                 reader.GetString(5),
                 reader.GetFieldValue<DateTimeOffset>(6)));
         }
@@ -63,7 +63,7 @@ public sealed class ChangeStore(ChangeDatabase database)
         while (await reader.ReadAsync(cancellationToken))
         {
             last = new ViewCursor(reader.GetString(0), reader.GetString(1));
-            items.Add(JsonDocument.Parse(reader.GetString(2)).RootElement);
+            items.Add(JsonElement.Parse(reader.GetString(2)));
         }
         return (items, items.Count == limit ? last!.Encode() : null);
     }
