@@ -87,6 +87,10 @@ public sealed class ChangeFeedTests(TwoSiloFixture fixture) : IClassFixture<TwoS
     [Fact]
     public async Task LongPoll_ReturnsTheChangeThatCommitsWhileItWaits()
     {
+        // The web API listens for the silos' commit notifications (a poll would otherwise answer only at its next re-read).
+        await Eventually.MatchesAsync(() => Task.FromResult(Service.Api.HasLogged("ChangeNotifications[5300]")), listening => listening,
+            TimeSpan.FromSeconds(30), "the web API listening for committed changes");
+        Assert.False(Service.Api.HasLogged("ChangeNotifications[5301]"), "listening for committed changes failed:\n" + Service.Api.Output);
         var tail = await TailAsync();
         var payment = NewId("pay");
 

@@ -39,6 +39,7 @@ public sealed class Service : IAsyncDisposable
             ["Webhooks__Processing__SweepInterval"] = "00:00:00.500",
             ["Webhooks__RateLimit__PermitsPerSecond"] = "0",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Orleans.Webhooks.WebApi.Changes"] = "Information",
         };
         foreach (var (key, value) in extra)
         {
@@ -63,9 +64,10 @@ public sealed class Service : IAsyncDisposable
     /// silo must know it had joined).
     /// </summary>
     public static async Task<Service> StartAsync(
-        string database, int basePort, int silos = 1, IReadOnlyDictionary<string, string>? environment = null, string? fixture = null)
+        string database, int basePort, int silos = 1, IReadOnlyDictionary<string, string>? environment = null, string? fixture = null,
+        TimeSpan fixtureAge = default)
     {
-        var service = new Service(await TestDatabase.CreateAsync(database, fixture), basePort, environment ?? new Dictionary<string, string>());
+        var service = new Service(await TestDatabase.CreateAsync(database, fixture, fixtureAge), basePort, environment ?? new Dictionary<string, string>());
         for (var i = 0; i < silos; i++)
         {
             service._silos.Add(null);

@@ -10,6 +10,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentDictionary<string, bool> _entries = new();
     private string? _failureHeader;
 
     private ServiceProcess(Process process)
@@ -30,6 +31,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     public IReadOnlyCollection<string> Failures => _failures;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Whether the program logged an entry whose header (the console logger's "level: Category[EventId]" line) contains
+    /// <paramref name="header"/>, however long ago: every distinct header is kept, unlike the bounded <see cref="Output"/>.
+    /// </summary>
+    public bool HasLogged(string header) => _entries.Keys.Any(h => h.Contains(header, StringComparison.Ordinal));
 
     /// <summary>The program's host has finished starting (Microsoft.Hosting.Lifetime's "Application started"), seen however much it printed since.</summary>
     public bool HasStarted { get; private set; }
@@ -111,6 +118,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         else if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
         {
             _failureHeader = line;
+        }
+        if (line.Length > 6 && line[4] == ':' && line[5] == ' ' && !char.IsWhiteSpace(line[0]))
+        {
+            _entries.TryAdd(line, true);
         }
         HasStarted |= line.Contains("Application started.", StringComparison.Ordinal);
         _output.Enqueue(line);

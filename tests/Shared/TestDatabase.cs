@@ -18,9 +18,11 @@ public static class TestDatabase
 
     /// <summary>
     /// A database restored from <paramref name="fixture"/> (a pg_dump of an earlier version's database, relative to the
-    /// repository root) and then brought up to date with deploy/sql, as an upgrade does.
+    /// repository root) and then brought up to date with deploy/sql, as an upgrade does. Every time in the dump is moved
+    /// by one amount so that the newest is <paramref name="fixtureAge"/> before now: the dump then reads as a database
+    /// left that long ago, whenever the test runs (a silo's last heartbeat, an event's due time).
     /// </summary>
-    public static async Task<string> CreateAsync(string name, string? fixture)
+    public static async Task<string> CreateAsync(string name, string? fixture, TimeSpan fixtureAge = default)
     {
         var connectionString = await CreateEmptyAsync(name);
         await using var connection = new NpgsqlConnection(connectionString);
@@ -29,6 +31,8 @@ public static class TestDatabase
         {
             await using var restore = new NpgsqlCommand(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, fixture)), connection);
             await restore.ExecuteNonQueryAsync();
+            await using var age = new NpgsqlCommand(AgeFixture.Replace("@age", ((long)fixtureAge.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), connection);
+            await age.ExecuteNonQueryAsync();
         }
         foreach (var file in SchemaFiles)
         {
@@ -37,6 +41,29 @@ public static class TestDatabase
         }
         return connectionString;
     }
+
+    private const string AgeFixture = """
+        DO $$
+        DECLARE
+            c record;
+            newest timestamptz;
+            found timestamptz;
+        BEGIN
+            FOR c IN SELECT table_name, column_name FROM information_schema.columns
+                     WHERE table_schema = 'public' AND data_type IN ('timestamp with time zone', 'timestamp without time zone') LOOP
+                EXECUTE format('SELECT max(%I)::timestamptz FROM %I', c.column_name, c.table_name) INTO found;
+                newest := greatest(newest, found);
+            END LOOP;
+            IF newest IS NULL THEN
+                RETURN;
+            END IF;
+            FOR c IN SELECT table_name, column_name FROM information_schema.columns
+                     WHERE table_schema = 'public' AND data_type IN ('timestamp with time zone', 'timestamp without time zone') LOOP
+                EXECUTE format('UPDATE %I SET %I = %I + $1', c.table_name, c.column_name, c.column_name)
+                    USING (now() - make_interval(secs => @age)) - newest;
+            END LOOP;
+        END $$;
+        """;
 
     /// <summary>deploy/sql/*.sql in the order they apply.</summary>
     public static IReadOnlyList<string> SchemaFiles =>

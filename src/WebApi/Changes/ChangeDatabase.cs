@@ -6,9 +6,20 @@ namespace Orleans.Webhooks.WebApi.Changes;
 /// <summary>The web API's own small pool on PostgreSQL, for the reads of the change feed and the lists.</summary>
 public sealed class ChangeDatabase(IConfiguration configuration) : IAsyncDisposable
 {
+    private readonly string _connectionString = configuration.WebhooksConnectionString();
+
     public NpgsqlDataSource Source { get; } = new NpgsqlDataSourceBuilder(configuration.WebhooksConnectionString()) { Name = "webhooks-api-changes" }.Build();
 
-    public string ConnectionString => Source.ConnectionString;
+    /// <summary>
+    /// A connection of its own for LISTEN, outside the pool: it is held for the life of the process, and built from the
+    /// configured string because a data source's <c>ConnectionString</c> leaves the password out.
+    /// </summary>
+    public NpgsqlConnection CreateListenerConnection() => new(new NpgsqlConnectionStringBuilder(_connectionString)
+    {
+        Pooling = false,
+        KeepAlive = 15,
+        ApplicationName = "webhooks-api-changes-listen",
+    }.ConnectionString);
 
     public ValueTask DisposeAsync() => Source.DisposeAsync();
 }

@@ -32,13 +32,14 @@ public sealed partial class ChangeNotifications(ChangeDatabase database, ILogger
         {
             try
             {
-                await using var connection = new NpgsqlConnection(database.ConnectionString);
+                await using var connection = database.CreateListenerConnection();
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, _) => Interlocked.Exchange(ref _next, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
+                LogListening(logger, Channel);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);
@@ -51,6 +52,9 @@ public sealed partial class ChangeNotifications(ChangeDatabase database, ILogger
             }
         }
     }
+
+    [LoggerMessage(EventId = 5300, Level = LogLevel.Information, Message = "Listening for committed changes on channel {Channel}")]
+    private static partial void LogListening(ILogger logger, string channel);
 
     [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "Listening for committed changes failed ({Error}); long polls fall back to re-reading every second")]
     private static partial void LogListenFailed(ILogger logger, string error);

@@ -42,6 +42,6 @@ public sealed partial class RejectionWriter(RejectionAudit audit, RejectionStore
         }
     }
 
-    [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "Could not store the audit of {Rows} refused deliveries ({Refusals} counted); dropped")]
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Warning, Message = "Could not store the audit of {Rows} refused deliveries ({Refusals} counted); dropped")]
     private static partial void LogDropped(ILogger logger, Exception exception, int rows, long refusals);
 }

@@ -144,7 +144,7 @@ public sealed partial class ClusterMetrics : IAsyncDisposable
     private IEnumerable<Measurement<double>> Observe(Func<Snapshot, double> value) =>
         _snapshot is { } snapshot ? [new Measurement<double>(value(snapshot))] : [];
 
-    [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "Reading the cluster's metrics from PostgreSQL failed; /metrics leaves them out until a read succeeds")]
+    [LoggerMessage(EventId = 5501, Level = LogLevel.Warning, Message = "Reading the cluster's metrics from PostgreSQL failed; /metrics leaves them out until a read succeeds")]
     private static partial void LogReadFailed(ILogger logger, Exception exception);
 
     private sealed record Snapshot(long Backlog, double OldestAgeSeconds, long ActiveSilos);
