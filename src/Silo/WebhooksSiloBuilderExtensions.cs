@@ -4,12 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using Orleans.Webhooks.Grains;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.Streams;
+using Orleans.Webhooks.Grains;
 using Orleans.Webhooks.Grains.Destinations;
+using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Domain;
+using Orleans.Webhooks.Grains.Interfaces.Hosting;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
@@ -89,6 +91,9 @@ public static class WebhooksSiloBuilderExtensions
         // with 100,000 every entry outlived several collections, and the silo's gen0 pauses under load were 18-47 ms
         // instead of 15-28 ms (the slowest 1 % of answers wait for them).
         silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 10_000);
+        // Event, payment, order and customer grains register on their own silo only (see SiloLocalGrainDirectory).
+        silo.Services.AddSingleton<SiloLocalGrainDirectory>();
+        silo.AddGrainDirectory(SiloLocalGrainDirectory.Name, (services, _) => services.GetRequiredService<SiloLocalGrainDirectory>());
         silo.AddDashboard();
         silo.Services.AddWebhookGrains(configuration, ConnectionPools.WithDefaults(connectionString, ConnectionPools.EventStore));
         silo.Services.AddWebhookDestinations(configuration);

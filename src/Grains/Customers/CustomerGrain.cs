@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
@@ -9,8 +10,9 @@ namespace Orleans.Webhooks.Grains.Customers;
 /// Let go 200-400 ms after its last applied event (30 idle seconds when only read): the state is in PostgreSQL. Placed on the
 /// silo of the router that first calls it, so that applying an event does not cross silos.
 /// </summary>
-[CollectionAgeLimit("00:00:30")]
+[CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
+[Orleans.GrainDirectory.GrainDirectory(SiloLocalGrainDirectory.Name)]
 internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, StorageNames.Domain)] IPersistentState<CustomerState> state)
     : DomainGrain<CustomerState, CustomerView>(state, DomainKinds.Customer), ICustomerGrain
 {

@@ -77,8 +77,16 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         return true;
     }
 
-    public Task<TView?> GetAsync() =>
-        Task.FromResult(state.State.IsEmpty ? null : View(Key));
+    /// <summary>
+    /// The view of the stored state: read again first, because a copy of this object on another silo may have applied
+    /// events since this activation read it (see <see cref="Directory.SiloLocalGrainDirectory"/>).
+    /// </summary>
+    public async Task<TView?> GetAsync()
+    {
+        await state.ReadStateAsync();
+        _viewKnown = false;
+        return state.State.IsEmpty ? null : View(Key);
+    }
 
     // Resolved once per activation rather than per event; the constructors of the three grains stay one parameter each.
     private TimeProvider Time => _time ??= ServiceProvider.GetRequiredService<TimeProvider>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
@@ -13,8 +14,9 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 /// that the event exists and then counts the rest as duplicates without touching the unique key again; it lives only
 /// briefly (retries come in bursts).
 /// </summary>
-[CollectionAgeLimit("00:00:30")]
+[CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
+[Orleans.GrainDirectory.GrainDirectory(SiloLocalGrainDirectory.Name)]
 internal sealed partial class EventGrain(
     EventStore store,
     EventPublisher publisher,

@@ -58,6 +58,20 @@ public sealed class EventDispatcher(IGrainFactory grains) : IEventDispatcher
         return DispatchResult.Processed;
     }
 
+    /// <summary>
+    /// The id of the object the event is about (the grain its switch arm calls first), or null when its type has no
+    /// handler or it lacks the id. Events are routed by it, so that one object's events are applied on one silo.
+    /// </summary>
+    public static string? SubjectOf(WebhookEvent evt) => evt.Type switch
+    {
+        EventTypes.PaymentCompleted or EventTypes.PaymentFailed => evt.Details.ObjectId,
+        EventTypes.RefundProcessed => evt.Details.PaymentId,
+        EventTypes.OrderCreated => evt.Details.ObjectId,
+        EventTypes.OrderCancelled => evt.Details.ObjectId ?? evt.Details.OrderId,
+        EventTypes.CustomerUpdated => evt.Details.ObjectId ?? evt.Details.CustomerId,
+        _ => null,
+    };
+
     /// <summary>The grain the event is about; an event without its id cannot be applied (fails at once).</summary>
     private TGrain Grain<TGrain>(WebhookEvent evt, string? id, string what) where TGrain : IGrainWithStringKey =>
         string.IsNullOrEmpty(id)

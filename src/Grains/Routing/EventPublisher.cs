@@ -10,10 +10,12 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// Puts stored events on the event stream, many at a time. Every event grain of a silo publishes through this one
 /// publisher, which gathers events for <see cref="ProcessingOptions.PublishDelay"/> and sends them as one stream batch:
 /// one queue message and one delivery to a router instead of one of each per event (published one by one, the stream
-/// cost the silo more CPU than storing the event). Batches go to the partitions in turn, which spreads them over all
-/// routers; which router applies an event does not matter, since domain grains apply each event once and in any order.
-/// A partition that refuses a batch is skipped for a while (<see cref="StreamHealth"/>) and the batch goes to the next
-/// one; when none takes it, this silo processes the batch itself, so that no event waits for the recovery sweep
+/// cost the silo more CPU than storing the event). A batch is split by partition: an event goes to the partition of the
+/// object it is about (<see cref="EventDispatcher.SubjectOf"/>), so that one object's events reach one router, on one
+/// silo, where its grain is active (payment, order and customer grains are registered per silo, not cluster-wide).
+/// Correctness does not rest on it: domain grains apply each event once and in any order, wherever they run.
+/// A partition that refuses its events is skipped for a while (<see cref="StreamHealth"/>) and they go to the next
+/// one; when none takes them, this silo processes them itself, so that no event waits for the recovery sweep
 /// because of the stream.
 /// </summary>
 public sealed partial class EventPublisher : IAsyncDisposable
@@ -27,7 +29,6 @@ public sealed partial class EventPublisher : IAsyncDisposable
     private readonly ProcessingOptions _settings;
     private readonly Batcher<WebhookEvent, bool> _batches;
     private readonly ILogger<EventPublisher> _logger;
-    private int _next;
 
     public EventPublisher(IClusterClient client, EventProcessor processor, StreamHealth health, IOptions<ProcessingOptions> options, ILogger<EventPublisher> logger)
     {
@@ -36,7 +37,6 @@ public sealed partial class EventPublisher : IAsyncDisposable
         _processor = processor;
         _health = health;
         _logger = logger;
-        _next = Random.Shared.Next(_settings.Partitions);
         // Several workers, so that a partition that answers slowly holds back one batch rather than all publishing.
         _batches = new Batcher<WebhookEvent, bool>(
             "publish-events", PublishBatchAsync, workers: 4, _settings.Storage.MaxBatch, logger, _settings.PublishDelay);
@@ -59,10 +59,19 @@ public sealed partial class EventPublisher : IAsyncDisposable
 
     private async Task<IReadOnlyList<bool>> PublishBatchAsync(IReadOnlyList<WebhookEvent> batch, CancellationToken cancellationToken)
     {
-        var events = batch.ToList();
+        await Task.WhenAll(batch.GroupBy(PartitionOf).Select(group => PublishAsync(group.Key, group.ToList(), cancellationToken))).ConfigureAwait(false);
+        return Done(batch);
+    }
+
+    /// <summary>The partition of the object the event is about (of the event itself when it names none); the same on every silo.</summary>
+    public int PartitionOf(WebhookEvent evt) =>
+        (int)(StableHash.ComputeHash(EventKey.Format(evt.Provider, EventDispatcher.SubjectOf(evt) ?? evt.ExternalId)) % (uint)_settings.Partitions);
+
+    private async Task PublishAsync(int home, List<WebhookEvent> events, CancellationToken cancellationToken)
+    {
         for (var tried = 0; tried < _settings.Partitions; tried++)
         {
-            var partition = (int)((uint)Interlocked.Increment(ref _next) % (uint)_settings.Partitions);
+            var partition = (home + tried) % _settings.Partitions;
             if (!_health.ShouldTry(partition))
             {
                 continue;
@@ -73,7 +82,7 @@ public sealed partial class EventPublisher : IAsyncDisposable
                     .GetStream<WebhookEvent>(EventStreams.ForPartition(partition))
                     .OnNextBatchAsync(events).WaitAsync(PublishTimeout, cancellationToken).ConfigureAwait(false);
                 _health.Succeeded(partition);
-                return Done(batch);
+                return;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -82,10 +91,9 @@ public sealed partial class EventPublisher : IAsyncDisposable
         }
         if (_settings.Enabled)
         {
-            LogProcessingDirectly(_logger, batch.Count);
-            await _processor.RunAllAsync(batch, _settings.MaxInFlightPerPartition).ConfigureAwait(false);
+            LogProcessingDirectly(_logger, events.Count);
+            await _processor.RunAllAsync(events, _settings.MaxInFlightPerPartition).ConfigureAwait(false);
         }
-        return Done(batch);
     }
 
     private static bool[] Done(IReadOnlyList<WebhookEvent> batch)
