@@ -68,19 +68,28 @@ public sealed class Service : IAsyncDisposable
         TimeSpan fixtureAge = default)
     {
         var service = new Service(await TestDatabase.CreateAsync(database, fixture, fixtureAge), basePort, environment ?? new Dictionary<string, string>());
-        for (var i = 0; i < silos; i++)
+        try
         {
-            service._silos.Add(null);
-            service.StartSilo(i);
+            for (var i = 0; i < silos; i++)
+            {
+                service._silos.Add(null);
+                service.StartSilo(i);
+            }
+            service.StartApi();
+            await service.WaitUntilReadyAsync();
+            await Eventually.MatchesAsync(
+                () => TestDatabase.ScalarAsync<long>(service.ConnectionString,
+                    "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3 AND port BETWEEN @first AND @last",
+                    ("c", service.ClusterId), ("first", service.SiloPort(0)), ("last", service.SiloPort(9))),
+                active => active == silos, TimeSpan.FromSeconds(60), $"all {silos} silos active in the cluster");
+            return service;
         }
-        service.StartApi();
-        await service.WaitUntilReadyAsync();
-        await Eventually.MatchesAsync(
-            () => TestDatabase.ScalarAsync<long>(service.ConnectionString,
-                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3 AND port BETWEEN @first AND @last",
-                ("c", service.ClusterId), ("first", service.SiloPort(0)), ("last", service.SiloPort(9))),
-            active => active == silos, TimeSpan.FromSeconds(60), $"all {silos} silos active in the cluster");
-        return service;
+        catch
+        {
+            // A start that fails leaves no process behind to hold the ports of the tests that follow.
+            await service.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>For tests of recovery: an event not finished 3 s after it was received (or replayed) is published again.</summary>
