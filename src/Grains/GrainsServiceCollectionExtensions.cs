@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Hosting;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Retention;
@@ -26,6 +27,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IEventDispatcher, EventDispatcher>();
         services.AddHostedService<RecoverySweep>();
         services.AddHostedService<RetentionJob>();
+        services.AddSingleton<QuietActivations>();
+        services.AddHostedService(services => services.GetRequiredService<QuietActivations>());
         return services;
     }
 }

@@ -19,16 +19,12 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     where TState : DomainState, new()
     where TView : class
 {
-    /// <summary>The period of the release check: an object stays active one to two of these after its last applied event.</summary>
-    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(200);
-
     /// <summary>Views as the management API shows them (camelCase), which is also how the change log and pushes carry them.</summary>
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web);
 
-    private IGrainTimer? _release;
     private TimeProvider? _time;
     private RetentionOptions? _retention;
-    private bool _appliedSinceCheck;
+    private QuietActivations? _quiet;
     private string? _viewJson;
     private bool _viewKnown;
 
@@ -73,7 +69,7 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         }
         state.State.PendingChange = null;
         _viewJson = json;
-        ReleaseWhenQuiet();
+        Quiet.Applied(GrainContext);
         return true;
     }
 
@@ -93,37 +89,11 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
 
     private RetentionOptions Retention => _retention ??= ServiceProvider.GetRequiredService<IOptions<RetentionOptions>>().Value;
 
+    private QuietActivations Quiet => _quiet ??= ServiceProvider.GetRequiredService<QuietActivations>();
+
     private (string Provider, string Id) Key => EventKey.Parse(this.GetPrimaryKeyString());
 
     private static string? Serialize(TView? view) => view is null ? null : JsonSerializer.Serialize(view, ViewJson);
-
-    /// <summary>
-    /// Most objects get a few events within seconds and then none for days: let the activation go once no event has
-    /// arrived for a <see cref="QuietPeriod"/> or two, rather than after the 30 s idle limit. Under a burst of new objects
-    /// this keeps the number of activations (memory, and the runtime's per-activation bookkeeping) near the rate times
-    /// a fraction of a second; an activation that lives across a gen0 collection is copied by it, and the slowest
-    /// answers wait for those pauses (deploy/bench/README.md has the measurements).
-    /// Not at once after each event: events queued behind it (fifty refunds of one payment) would each be bounced to a
-    /// fresh activation.
-    /// </summary>
-    private void ReleaseWhenQuiet()
-    {
-        _appliedSinceCheck = true;
-        _release ??= this.RegisterGrainTimer(ReleaseIfQuiet, QuietPeriod, QuietPeriod);
-    }
-
-    private Task ReleaseIfQuiet(CancellationToken cancellationToken)
-    {
-        if (_appliedSinceCheck)
-        {
-            _appliedSinceCheck = false;
-        }
-        else
-        {
-            DeactivateOnIdle();
-        }
-        return Task.CompletedTask;
-    }
 
     /// <summary>The view of the state; null while no event has made the object exist.</summary>
     protected abstract TView? View((string Provider, string Id) key);
