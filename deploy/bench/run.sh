@@ -107,6 +107,40 @@ rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev
 cpu_seconds() { local p; for p; do awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null; done | awk -v hz="$(getconf CLK_TCK)" '{ s += $1 } END { printf "%.1f", s / hz }'; }
 backends_of() { pgrep -f "postgres: .* $1 " | tr '\n' ' '; }
 
+# Orleans' directory meters, read with dotnet-counters (a .NET tool from NuGet, installed into deploy/bench/.tools when
+# it is not on the PATH): how many directory registrations, removals and lookups a silo sent to another silo.
+remote_directory_counters="orleans-directory-registrations-single-act-remote-sent,orleans-directory-unregistrations-remote-sent,orleans-directory-unregistrations-many-remote-sent,orleans-directory-lookups-remote-sent"
+counters_tool=""
+ensure_counters() {
+  if command -v dotnet-counters >/dev/null 2>&1; then counters_tool="$(command -v dotnet-counters)"; return; fi
+  counters_tool="$BENCH_DIR/.tools/dotnet-counters"
+  [ -x "$counters_tool" ] && return
+  dotnet tool install --tool-path "$BENCH_DIR/.tools" dotnet-counters --version 10.0.750501 >/dev/null 2>&1 \
+    || { say "dotnet-counters could not be installed: the directory column stays empty"; counters_tool=""; }
+}
+counter_pids=()
+# start_counters NAME PID...: records the directory meters of each silo until stop_counters.
+start_counters() {
+  local name="$1" pid
+  shift
+  counter_pids=()
+  [ -n "$counters_tool" ] || return 0
+  for pid; do
+    "$counters_tool" collect -p "$pid" --refresh-interval 1 --format csv -o "$work/counters-$name-$pid.csv" \
+      --counters "Microsoft.Orleans[$remote_directory_counters]" >/dev/null 2>&1 &
+    counter_pids+=($!)
+  done
+}
+# stop_counters NAME: prints the remote directory operations per accepted event, summed over the silos.
+stop_counters() {
+  local name="$1" pid
+  [ "${#counter_pids[@]}" -gt 0 ] || { echo "n/a"; return; }
+  for pid in "${counter_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${counter_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  cat "$work"/counters-"$name"-*.csv 2>/dev/null | awk -F, -v n="$TOTAL_ACCEPTED" '
+    $3 ~ /remote-sent/ { s += $5 } END { if (n > 0) printf "%.2f", s / n; else print "n/a" }'
+}
+
 q() { local db="$1"; shift; PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -v ON_ERROR_STOP=1 -tAq "$@"; }
 # Drops and creates a database. Right after a run, a backend of another role (an autovacuum worker on the tables just
 # filled) can refuse the FORCE of the database's owner: try again for a few seconds, then as the postgres superuser.
@@ -212,12 +246,14 @@ wait_processed() {
   while :; do
     done="$(q "$db" -c "$processed_sql")"
     if [ "$done" -ge "$expected" ]; then
-      drained="$(awk -v t="$(($(now_ms) - LOAD_END_MS))" 'BEGIN { printf "%.1f s", (t < 0 ? 0 : t) / 1000 }')"
+      drained_s="$(awk -v t="$(($(now_ms) - LOAD_END_MS))" 'BEGIN { printf "%.1f", (t < 0 ? 0 : t) / 1000 }')"
+      drained="$drained_s s"
       return
     fi
     if [ "$(date +%s)" -ge "$deadline" ]; then
       fail "$name: only $done of $expected accepted events processed $drain_timeout s after the load"
       drained="> $drain_timeout s"
+      drained_s=""
       return
     fi
     sleep 0.2
@@ -267,7 +303,7 @@ check_answers() {
   [ "${TOTAL_DUPLICATES:-0}" = 0 ] || fail "$1: $TOTAL_DUPLICATES fresh events were answered 'duplicate'"
 }
 
-declare -A label warm rate p50 p99 hrate hp50 hp99 drain push rss other cpu
+declare -A label warm rate e2e remote_dir p50 p99 hrate hp50 hp99 drain push rss other cpu
 run_scenario() {
   local name="$1" server_pids=() url db processed_sql missing_sql scenario_start
   scenario_start="$(date +%s)"
@@ -284,12 +320,17 @@ run_scenario() {
   for pid in "${server_pids[@]}"; do cpu_start[$pid]="$(cpu_seconds "$pid")"; done
   # Warm-up and full load; then, with no load, the time until what they left behind is processed (so a backlog built at
   # full load shows); then the half-rate phase, a second run of the generator.
+  case "$name" in product*) start_counters "$name" "${server_pids[@]:0:${#server_pids[@]}-1}" ;; esac
   drive "$name" --warmup "$warmup" --warmup-max "$warmup_max" --duration "$duration" --half-duration 0
+  case "$name" in product*) remote_dir[$name]="$(stop_counters "$name")" ;; esac
   warm[$name]="${WARMUP_S:--}" rate[$name]="$FULL_RATE" p50[$name]="$FULL_P50_MS" p99[$name]="$FULL_P99_MS"
   check_answers "$name"
   if [ -n "$db" ]; then
     wait_processed "$name" "$TOTAL_ACCEPTED"
     drain[$name]="$drained"
+    # Acknowledging is half of the job: the full load's events over the load's seconds plus the time until all of
+    # them are processed.
+    [ -z "$drained_s" ] || e2e[$name]="$(awk -v r="$FULL_RATE" -v d="$duration" -v t="$drained_s" 'BEGIN { printf "%.0f", r * d / (d + t) }')"
     push[$name]="n/a"
     if [ "$name" != naive ] && [ "$push_enabled" = 1 ]; then
       wait_pushed "$name"
@@ -340,14 +381,15 @@ print_table() {
   local name
   printf '\nmachine: %s cores, %s, %s GiB RAM; load average before the run: %s\n\n' \
     "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$(free -g | awk '/^Mem:/ { print $2 }')" "$load_before"
-  printf '| scenario | warm-up s | accepted/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | all pushed after load | peak RSS MiB | CPU ms/event | non-200 |\n'
-  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  printf '| scenario | warm-up s | accepted/s | end-to-end/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | all pushed after load | peak RSS MiB | CPU ms/event | remote directory ops/event | non-200 |\n'
+  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
   for name in $scenarios; do
     [ -n "${rate[$name]:-}" ] || continue
-    printf '| %s | %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${p50[$name]}" "${p99[$name]}" \
-      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${push[$name]}" "${rss[$name]}" "${cpu[$name]:--}" "${other[$name]}"
+    printf '| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${e2e[$name]:-n/a}" "${p50[$name]}" "${p99[$name]}" \
+      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${push[$name]}" "${rss[$name]}" "${cpu[$name]:--}" "${remote_dir[$name]:-n/a}" "${other[$name]}"
   done
-  printf '\nratio product/naive %s\n' "$(ratio "${rate[product1]:-0}" "${rate[naive]:-0}")"
+  printf '\nratio end-to-end product/naive %s\n' "$(ratio "${e2e[product1]:-0}" "${e2e[naive]:-0}")"
+  printf 'ratio product/naive %s\n' "$(ratio "${rate[product1]:-0}" "${rate[naive]:-0}")"
   printf 'ratio product/ceiling %s\n' "$(ratio "${rate[product1]:-0}" "${rate[ceiling]:-0}")"
 }
 
@@ -409,6 +451,7 @@ ensure_tools() {
 # ---------------------------------------------------------------------------------------------------------------------
 ensure_tools
 ensure_dotnet
+ensure_counters
 parse_connection_string "$product_cs"
 ensure_postgres_installed
 ensure_postgres_running

@@ -8,6 +8,9 @@ namespace Orleans.Webhooks.Grains.Storage;
 /// and run it as one database round trip and one commit. Under load many events share a commit; alone, an item
 /// goes out at once. Callers only see a result after their batch's commit. For work nobody waits on (publishing), a
 /// linger makes each worker wait a moment before taking a batch, so that batches stay large at any rate.
+/// Results complete their callers inline: a grain's continuation is only queued to its activation by that (it resumes
+/// there, never on the worker), and the others are the few lines that record or count a result, so a hop through the
+/// thread pool per item would cost more than it spares the worker.
 /// </summary>
 internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
 {
@@ -17,6 +20,9 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
     private readonly TimeSpan _linger;
     private readonly string _name;
     private readonly ILogger _logger;
+    /// <summary>How long disposing waits for the queued work to run before cancelling the batch in flight.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _workers;
 
@@ -38,7 +44,7 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
 
     public Task<TResult> EnqueueAsync(TItem item)
     {
-        var completion = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<TResult>();
         if (!_queue.Writer.TryWrite(new Pending(item, completion)))
         {
             throw new ObjectDisposedException(_name);
@@ -90,10 +96,20 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes no more items and runs what is queued; a batch still running after <see cref="DrainTimeout"/> is cancelled.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_workers).ConfigureAwait(false);
+        var workers = Task.WhenAll(_workers);
+        try
+        {
+            await workers.WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await workers.ConfigureAwait(false);
+        }
         _stopping.Dispose();
     }
 
