@@ -1,22 +1,31 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Webhooks.WebApi.Signatures;
 
 namespace Orleans.Webhooks.WebApi.Ingestion;
 
-/// <summary>The problem+json answers of the receiving endpoint. A 401 never says which secret or what was expected.</summary>
+/// <summary>The problem+json answers of the API. A 401 never says which secret or what was expected.</summary>
 public static class Problems
 {
-    public const string RetryAfterSeconds = "5";
+    /// <summary>
+    /// The <c>Retry-After</c> of every 503 (deliveries, the management API, the change feed), in seconds: about the time a
+    /// restarted silo needs to join or the Orleans client to reconnect, and short beside providers' own retry schedules.
+    /// The 429 of the rate limits is different: it says when the limiter gives a permit again (<see cref="WebhookRateLimits"/>).
+    /// </summary>
+    public const int RetryAfterSeconds = 5;
 
-    public static IResult NotFound(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+    internal static readonly string RetryAfterHeader = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
 
-    public static IResult Forbidden() =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Deliveries for this provider are not accepted from this address.");
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
-    public static IResult TooLarge(long maxBytes) =>
-        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"The body is larger than {maxBytes} bytes.");
+    public static ProblemHttpResult Forbidden() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Deliveries for this provider are not accepted from this address.");
 
-    public static IResult Unauthorized(SignatureResult result) => Results.Problem(
+    public static ProblemHttpResult TooLarge(long maxBytes) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"The body is larger than {maxBytes} bytes.");
+
+    public static ProblemHttpResult Unauthorized(SignatureResult result) => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,
         title: "Signature verification failed",
         detail: result switch
@@ -27,24 +36,14 @@ public static class Problems
             _ => "The signature does not match.",
         });
 
-    public static IResult UnsupportedMediaType(string? contentType) => Results.Problem(
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => TypedResults.Problem(
         statusCode: StatusCodes.Status415UnsupportedMediaType,
         title: "Unsupported media type",
         detail: $"This provider cannot read '{contentType}'.");
 
-    public static IResult BadRequest(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid payload", detail: detail);
+    public static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid payload", detail: detail);
 
-    public static IResult Unavailable(string detail) => new RetryAfterResult(
-        Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: detail));
-
-    /// <summary>Adds Retry-After to an inner result.</summary>
-    private sealed class RetryAfterResult(IResult inner) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
+    public static UnavailableProblem Unavailable(string detail) => new(
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: detail));
 }

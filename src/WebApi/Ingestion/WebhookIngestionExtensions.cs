@@ -18,6 +18,7 @@ public static class WebhookIngestionExtensions
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<WebhookReceiver>();
 
         services.AddWebhookScheme<HmacSignatureVerifier, HmacEventNormaliser>(SchemeNames.Hmac);
         services.AddWebhookScheme<StripeSignatureVerifier, StripeEventNormaliser>(SchemeNames.Stripe);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Webhooks.WebApi.Providers;
 using Orleans.Webhooks.WebApi.Rejections;
@@ -17,8 +18,13 @@ public static class WebhookRateLimits
 {
     public const string ProviderPolicy = "webhooks";
 
-    public static IServiceCollection AddWebhookRateLimits(this IServiceCollection services) =>
-        services.AddRateLimiter(limiter =>
+    /// <summary>The period a bucket refills in: the "per second" of the settings. Tests register a longer one so that no refill happens while they count.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(1);
+
+    public static IServiceCollection AddWebhookRateLimits(this IServiceCollection services)
+    {
+        services.TryAddSingleton(new RateLimitWindow(DefaultWindow));
+        return services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -26,12 +32,13 @@ public static class WebhookRateLimits
                 var permits = Settings(context).PerClientPermitsPerSecond;
                 return permits <= 0 || !IsDelivery(context)
                     ? RateLimitPartition.GetNoLimiter("")
-                    : Bucket(context.Connection.RemoteIpAddress?.ToString() ?? "", permits);
+                    : Bucket(context, context.Connection.RemoteIpAddress?.ToString() ?? "", permits);
             });
             // The global limiter's refusals come here; the provider policy has its own.
             limiter.OnRejected = (context, _) => Rejected(context, RejectionReasons.ClientRateLimited);
             limiter.AddPolicy<string, ProviderRateLimitPolicy>(ProviderPolicy);
         });
+    }
 
     private static WebhooksOptions.RateLimitOptions Settings(HttpContext context) =>
         context.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue.RateLimit;
@@ -39,15 +46,18 @@ public static class WebhookRateLimits
     private static bool IsDelivery(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/webhook");
 
-    private static RateLimitPartition<string> Bucket(string key, int permits) =>
-        RateLimitPartition.GetTokenBucketLimiter($"{key}/{permits}", _ => new TokenBucketRateLimiterOptions
+    private static RateLimitPartition<string> Bucket(HttpContext context, string key, int permits)
+    {
+        var window = context.RequestServices.GetRequiredService<RateLimitWindow>().Period;
+        return RateLimitPartition.GetTokenBucketLimiter($"{key}/{permits}", _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = permits,
             TokensPerPeriod = permits,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            ReplenishmentPeriod = window,
             QueueLimit = 0,
             AutoReplenishment = true,
         });
+    }
 
     private static ValueTask Rejected(OnRejectedContext context, string reason)
     {
@@ -69,7 +79,7 @@ public static class WebhookRateLimits
         {
             var permits = Settings(httpContext).PermitsPerSecond;
             var provider = httpContext.Request.RouteValues["provider"]?.ToString()?.ToLowerInvariant() ?? "";
-            return permits <= 0 ? RateLimitPartition.GetNoLimiter(provider) : Bucket(provider, permits);
+            return permits <= 0 ? RateLimitPartition.GetNoLimiter(provider) : Bucket(httpContext, provider, permits);
         }
     }
 }

@@ -6,72 +6,62 @@ using Orleans.Webhooks.WebApi.Providers;
 namespace Orleans.Webhooks.WebApi.Management;
 
 /// <summary>
-/// The management API under <c>/api</c>. Ids may contain any character, '/' included, so the id segment is a catch-all
-/// (<c>{**id}</c>) that receives the decoded rest of the path.
+/// The management API under <c>/api</c>. Ids may contain any character, '/' included, so the id is a catch-all route
+/// segment (<c>{**id}</c>) that routing binds with the rest of the path.
 /// </summary>
 public static class ManagementEndpoints
 {
     public const int DefaultListLimit = 50;
     public const int MaxListLimit = 1000;
 
+    private const string ReplaySuffix = "/replay";
+
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ManagementAccessFilter>().AddEndpointFilter<ManagementUnavailableFilter>();
 
         api.MapGet("/events", ListEventsAsync);
-        api.MapPost("/events/{provider}/{**externalId}", ReplayAsync);
+        api.MapPost("/events/{provider}/{**externalIdAndAction}", ReplayAsync);
         api.MapGet("/events/{provider}/{**externalId}", GetEventAsync);
-        api.MapGet("/payments/{provider}/{**id}", (string provider, HttpContext http, IGrainFactory grains) =>
-            ViewAsync(grains.GetGrain<IPaymentGrain>(DomainKey(provider, http)).GetAsync()));
-        api.MapGet("/orders/{provider}/{**id}", (string provider, HttpContext http, IGrainFactory grains) =>
-            ViewAsync(grains.GetGrain<IOrderGrain>(DomainKey(provider, http)).GetAsync()));
-        api.MapGet("/customers/{provider}/{**id}", (string provider, HttpContext http, IGrainFactory grains) =>
-            ViewAsync(grains.GetGrain<ICustomerGrain>(DomainKey(provider, http)).GetAsync()));
+        api.MapGet("/payments/{provider}/{**id}", (string provider, string? id, IGrainFactory grains) =>
+            ViewAsync(grains.GetGrain<IPaymentGrain>(DomainKey(provider, id)).GetAsync()));
+        api.MapGet("/orders/{provider}/{**id}", (string provider, string? id, IGrainFactory grains) =>
+            ViewAsync(grains.GetGrain<IOrderGrain>(DomainKey(provider, id)).GetAsync()));
+        api.MapGet("/customers/{provider}/{**id}", (string provider, string? id, IGrainFactory grains) =>
+            ViewAsync(grains.GetGrain<ICustomerGrain>(DomainKey(provider, id)).GetAsync()));
         return app;
     }
 
-    private static string DomainKey(string provider, HttpContext http) => EventKey.Format(provider.ToLowerInvariant(), IdFromRawPath(http));
-
-    private static string IdFromRawPath(HttpContext http) => Uri.UnescapeDataString(RawIdSegment(http));
+    private static string DomainKey(string provider, string? id) => EventKey.Format(provider.ToLowerInvariant(), IdOf(id));
 
     /// <summary>
-    /// The id as the caller encoded it: routing leaves %2F encoded but decodes everything else, so an id is only
-    /// recovered exactly from the raw request target ("/api/{kind}/{provider}/{id...}").
+    /// The id from its catch-all route value. The server decodes the path before routing, all but an encoded '/' (%2F),
+    /// which it keeps so that it does not split a segment: that is all there is left to decode. The server has also
+    /// turned a "%252F" into "%2F" by then, so an id that holds the text "%2F" itself reads as '/': the one id that a
+    /// decoded path cannot tell apart.
     /// </summary>
-    private static string RawIdSegment(HttpContext http)
-    {
-        var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(raw) || !raw.StartsWith('/'))
-        {
-            raw = http.Request.PathBase + http.Request.Path;
-        }
-        var query = raw.IndexOf('?');
-        if (query >= 0)
-        {
-            raw = raw[..query];
-        }
-        var parts = raw.Split('/', 5);
-        return parts.Length == 5 ? parts[4] : "";
-    }
+    private static string IdOf(string? routeValue) =>
+        routeValue?.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase) ?? "";
 
     private static async Task<IResult> ViewAsync<T>(Task<T?> view) where T : class =>
         await view is { } found ? Results.Ok(found) : Problems.NotFound("Not found.");
 
-    private static async Task<IResult> GetEventAsync(string provider, HttpContext http, IGrainFactory grains) =>
-        await grains.GetGrain<IEventQueryGrain>(0).GetAsync(provider.ToLowerInvariant(), IdFromRawPath(http)) is { } found
+    private static async Task<IResult> GetEventAsync(string provider, string? externalId, IGrainFactory grains) =>
+        await grains.GetGrain<IEventQueryGrain>(0).GetAsync(provider.ToLowerInvariant(), IdOf(externalId)) is { } found
             ? Results.Ok(found)
             : Problems.NotFound("No such event was received.");
 
-    /// <summary>POST /api/events/{provider}/{externalId}/replay; the id itself may contain '/', so the suffix is split off here.</summary>
-    private static async Task<IResult> ReplayAsync(string provider, HttpContext http, IGrainFactory grains, ProviderRegistry providers)
+    /// <summary>
+    /// POST /api/events/{provider}/{externalId}/replay. A catch-all segment ends the route, so "/replay" is split off its
+    /// value here; a '/' inside the id is still encoded there (%2F), so the suffix is always the path's own last segment.
+    /// </summary>
+    private static async Task<IResult> ReplayAsync(string provider, string? externalIdAndAction, IGrainFactory grains, ProviderRegistry providers)
     {
-        const string suffix = "/replay";
-        var raw = RawIdSegment(http);
-        if (!raw.EndsWith(suffix, StringComparison.Ordinal) || raw.Length == suffix.Length)
+        if (externalIdAndAction is null || !externalIdAndAction.EndsWith(ReplaySuffix, StringComparison.Ordinal) || externalIdAndAction.Length == ReplaySuffix.Length)
         {
             return Problems.NotFound("Unknown route.");
         }
-        var id = Uri.UnescapeDataString(raw[..^suffix.Length]);
+        var id = IdOf(externalIdAndAction[..^ReplaySuffix.Length]);
         provider = provider.ToLowerInvariant();
         var stored = await grains.GetGrain<IEventQueryGrain>(0).GetAsync(provider, id);
         if (stored is null)

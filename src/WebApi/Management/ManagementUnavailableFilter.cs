@@ -9,7 +9,7 @@ namespace Orleans.Webhooks.WebApi.Management;
 public sealed partial class ManagementUnavailableFilter(ILogger<ManagementUnavailableFilter> logger) : IEndpointFilter
 {
     /// <summary>As long as a delivery waits for its event grain.</summary>
-    private static readonly TimeSpan Timeout = WebhookEndpoints.AcceptTimeout;
+    private static readonly TimeSpan Timeout = WebhookReceiver.AcceptTimeout;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Orleans.Webhooks.Grains.Interfaces.Money;
 
 namespace Orleans.Webhooks.WebApi.Normalisation;
 

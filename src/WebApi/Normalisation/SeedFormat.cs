@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Interfaces.Money;
 
 namespace Orleans.Webhooks.WebApi.Normalisation;
 

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Webhooks.WebApi.Ingestion;
 using Orleans.Webhooks.WebApi.Providers;
+using Orleans.Webhooks.WebApi.Rejections;
+using Orleans.Webhooks.WebApi.Tests.Edge;
 
 namespace Orleans.Webhooks.WebApi.Tests.Ingestion;
 
@@ -12,6 +14,9 @@ public sealed class SchemeRegistrationTests
     {
         var builder = Host.CreateApplicationBuilder();
         builder.AddWebhookIngestion();
+        // What the receiver needs from the rest of the app: the Orleans client's grain factory and the audit.
+        builder.Services.AddSingleton<IGrainFactory>(new FakeGrains());
+        builder.Services.AddSingleton<RejectionAudit>();
         using var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var schemes = services.GetServices<WebhookScheme>().ToDictionary(s => s.Name);
@@ -21,5 +26,6 @@ public sealed class SchemeRegistrationTests
             schemes.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(WebhookIngestionExtensions.GitHubMaxBodyBytes, schemes[SchemeNames.GitHub].DefaultMaxBodyBytes);
         Assert.Equal(ProviderOptions.DefaultMaxBodyBytes, schemes[SchemeNames.Stripe].DefaultMaxBodyBytes);
+        Assert.NotNull(services.GetRequiredService<WebhookReceiver>());
     }
 }

@@ -47,6 +47,29 @@ public sealed class WebhooksOptionsValidatorTests
         Assert.Contains("Webhooks:Providers:paypal: WebhookId: required for paypal", result.Failures!);
     }
 
+    [Fact]
+    public void OptionsValidator_PayPalWithWebhookIdAndNoSecrets_Succeeds()
+    {
+        // PayPal signs with its own certificate: a secret is not needed, unlike the HMAC schemes (next test).
+        var options = new WebhooksOptions();
+        options.Providers["paypal"] = new ProviderOptions { WebhookId = "WH-1", Secrets = [] };
+
+        var result = Validator().Validate(null, options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void OptionsValidator_StandardWebhooksWithoutSecrets_FailsNamingTheKey()
+    {
+        var options = new WebhooksOptions();
+        options.Providers["standard-webhooks"] = new ProviderOptions { Secrets = [] };
+
+        var result = Validator().Validate(null, options);
+
+        Assert.Equal(["Webhooks:Providers:standard-webhooks:Secrets: at least one non-empty secret is required."], result.Failures);
+    }
+
     private sealed class NoHttp : IHttpClientFactory
     {
         public HttpClient CreateClient(string name) => throw new InvalidOperationException("No download expected.");

@@ -1,4 +1,4 @@
-namespace Orleans.Webhooks.Grains.Interfaces.Money;
+namespace Orleans.Webhooks.WebApi.Normalisation;
 
 /// <summary>ISO 4217 minor-unit exponents, for turning a provider's minor units into a decimal amount in major units.</summary>
 public static class Currencies
