@@ -131,14 +131,18 @@ start_counters() {
     counter_pids+=($!)
   done
 }
-# stop_counters NAME: prints the remote directory operations per accepted event, summed over the silos.
+# stop_counters NAME: sets remote_dir[NAME] to the remote directory operations per accepted event, summed over the silos.
 stop_counters() {
   local name="$1" pid
-  [ "${#counter_pids[@]}" -gt 0 ] || { echo "n/a"; return; }
-  for pid in "${counter_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-  for pid in "${counter_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  cat "$work"/counters-"$name"-*.csv 2>/dev/null | awk -F, -v n="$TOTAL_ACCEPTED" '
-    $3 ~ /remote-sent/ { s += $5 } END { if (n > 0) printf "%.2f", s / n; else print "n/a" }'
+  remote_dir[$name]="n/a"
+  [ "${#counter_pids[@]}" -gt 0 ] || return 0
+  # Stopped as Ctrl-C would stop it (a background job of a script ignores SIGINT, so TERM), then read once it has exited.
+  for pid in "${counter_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${counter_pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  remote_dir[$name]="$({ cat "$work"/counters-"$name"-*.csv 2>/dev/null || true; } | awk -F, -v n="$TOTAL_ACCEPTED" '
+    $3 ~ /remote-sent/ { s += $5 } END { if (n > 0) printf "%.2f", s / n; else print "n/a" }')"
 }
 
 q() { local db="$1"; shift; PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -v ON_ERROR_STOP=1 -tAq "$@"; }
@@ -322,7 +326,7 @@ run_scenario() {
   # full load shows); then the half-rate phase, a second run of the generator.
   case "$name" in product*) start_counters "$name" "${server_pids[@]:0:${#server_pids[@]}-1}" ;; esac
   drive "$name" --warmup "$warmup" --warmup-max "$warmup_max" --duration "$duration" --half-duration 0
-  case "$name" in product*) remote_dir[$name]="$(stop_counters "$name")" ;; esac
+  case "$name" in product*) stop_counters "$name" ;; esac
   warm[$name]="${WARMUP_S:--}" rate[$name]="$FULL_RATE" p50[$name]="$FULL_P50_MS" p99[$name]="$FULL_P99_MS"
   check_answers "$name"
   if [ -n "$db" ]; then

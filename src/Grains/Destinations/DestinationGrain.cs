@@ -180,6 +180,8 @@ internal sealed partial class DestinationGrain(
         var readFull = false;
         var lastRead = 0L;
         var lastSave = Stopwatch.GetTimestamp();
+        // One timer per poll interval, shared by the waits of that interval (a wait ends at each delivery).
+        var tick = Task.CompletedTask;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -225,7 +227,11 @@ internal sealed partial class DestinationGrain(
                 {
                     continue;
                 }
-                await Task.WhenAny(running.Values.Append<Task>(Task.Delay(PollInterval, stop)));
+                if (tick.IsCompleted)
+                {
+                    tick = Task.Delay(PollInterval, stop);
+                }
+                await Task.WhenAny(running.Values.Append<Task>(tick));
                 foreach (var (change, task) in running.Where(r => r.Value.IsCompleted).ToList())
                 {
                     running.Remove(change);
