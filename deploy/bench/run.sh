@@ -119,7 +119,7 @@ ensure_counters() {
     || { say "dotnet-counters could not be installed: the directory column stays empty"; counters_tool=""; }
 }
 counter_pids=()
-# start_counters NAME PID...: records the directory meters of each silo until stop_counters.
+# start_counters NAME PID...: records the directory meters of each silo until it stops (read_counters).
 start_counters() {
   local name="$1" pid
   shift
@@ -131,18 +131,20 @@ start_counters() {
     counter_pids+=($!)
   done
 }
-# stop_counters NAME: sets remote_dir[NAME] to the remote directory operations per accepted event, summed over the silos.
-stop_counters() {
+# read_counters NAME: once the silos have stopped (dotnet-counters writes its file when the process it watches exits),
+# sets remote_dir[NAME] to the remote directory operations per accepted event over all phases, summed over the silos.
+read_counters() {
   local name="$1" pid
   remote_dir[$name]="n/a"
   [ "${#counter_pids[@]}" -gt 0 ] || return 0
-  # Stopped as Ctrl-C would stop it (a background job of a script ignores SIGINT, so TERM), then read once it has exited.
-  for pid in "${counter_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${counter_pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
   done
   remote_dir[$name]="$({ cat "$work"/counters-"$name"-*.csv 2>/dev/null || true; } | awk -F, -v n="$TOTAL_ACCEPTED" '
     $3 ~ /remote-sent/ { s += $5 } END { if (n > 0) printf "%.2f", s / n; else print "n/a" }')"
+  counter_pids=()
 }
 
 q() { local db="$1"; shift; PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -v ON_ERROR_STOP=1 -tAq "$@"; }
@@ -326,7 +328,6 @@ run_scenario() {
   # full load shows); then the half-rate phase, a second run of the generator.
   case "$name" in product*) start_counters "$name" "${server_pids[@]:0:${#server_pids[@]}-1}" ;; esac
   drive "$name" --warmup "$warmup" --warmup-max "$warmup_max" --duration "$duration" --half-duration 0
-  case "$name" in product*) stop_counters "$name" ;; esac
   warm[$name]="${WARMUP_S:--}" rate[$name]="$FULL_RATE" p50[$name]="$FULL_P50_MS" p99[$name]="$FULL_P99_MS"
   check_answers "$name"
   if [ -n "$db" ]; then
@@ -355,6 +356,7 @@ run_scenario() {
   report_cpu "$name"
   rss[$name]="$(peak_rss_mib "${server_pids[@]}")"
   stop_all
+  read_counters "$name"
   say "$name: $(($(date +%s) - scenario_start)) s from start to stop"
 }
 
