@@ -59,7 +59,6 @@ public static class WebhooksSiloBuilderExtensions
     {
         // Payments, orders and customers: group commit (one statement and commit for many grains' writes), which also
         // writes their change log in the same commit.
-        silo.Services.AddSingleton<GroupCommitGrainStorage>();
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => services.GetRequiredService<GroupCommitGrainStorage>());
         // Anything of Orleans' own that keeps grain state goes to PostgreSQL with Orleans' default serializer, which reads
         // back every type Orleans writes (our plain JSON is for our own state only).

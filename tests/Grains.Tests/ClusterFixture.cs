@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.TestingHost;
+using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Silo;
 using Orleans.Webhooks.Testing;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Grains.Processing;
 
 namespace Orleans.Webhooks.Grains.Tests;
 

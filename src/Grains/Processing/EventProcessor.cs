@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
-using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Processing;

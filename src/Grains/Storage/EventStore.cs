@@ -1,11 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
-using Orleans.Webhooks.Grains.Processing;
 
 namespace Orleans.Webhooks.Grains.Storage;
 
@@ -18,16 +16,16 @@ public sealed class EventStore : IAsyncDisposable
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     private readonly NpgsqlDataSource _db;
-    private readonly ProcessingOptions _options;
+    private readonly TimeSpan _recoverAfter;
     private readonly Batcher<IncomingEvent, bool> _inserts;
     private readonly Batcher<(string Provider, string ExternalId), bool> _duplicates;
     private readonly Batcher<EventOutcome, bool> _outcomes;
 
-    public EventStore(NpgsqlDataSource db, IOptions<ProcessingOptions> options, ILogger<EventStore> logger)
+    /// <param name="recoverAfter">How long a stored or reopened event waits before the recovery sweep may claim it.</param>
+    public EventStore(NpgsqlDataSource db, StorageOptions storage, TimeSpan recoverAfter, ILogger<EventStore> logger)
     {
         _db = db;
-        _options = options.Value;
-        var storage = _options.Storage;
+        _recoverAfter = recoverAfter;
         _inserts = new Batcher<IncomingEvent, bool>("insert-events", InsertBatchAsync, storage.InsertWorkers, storage.MaxBatch, logger);
         _duplicates = new Batcher<(string, string), bool>("count-duplicates", CountDuplicatesAsync, 1, storage.MaxBatch, logger);
         _outcomes = new Batcher<EventOutcome, bool>("record-outcomes", RecordOutcomesAsync, storage.OutcomeWorkers, storage.MaxBatch, logger);
@@ -52,7 +50,7 @@ public sealed class EventStore : IAsyncDisposable
             ON CONFLICT (provider, external_id) DO NOTHING
             RETURNING provider, external_id
             """);
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
         command.Parameters.Add(new NpgsqlParameter<string[]>("provider", batch.Select(e => e.Provider).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", batch.Select(e => e.ExternalId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string?[]>("provider_type", batch.Select(e => e.ProviderType).ToArray()));
@@ -178,7 +176,7 @@ public sealed class EventStore : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
         command.Parameters.Add(new NpgsqlParameter<string>("external_id", externalId));
         command.Parameters.Add(new NpgsqlParameter<string?>("type", type) { NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
         var events = await ReadEventsAsync(command).ConfigureAwait(false);
         return events.Count == 0 ? null : events[0];
     }
@@ -198,7 +196,7 @@ public sealed class EventStore : IAsyncDisposable
             WHERE e.provider = due.provider AND e.external_id = due.external_id
             RETURNING e.provider, e.external_id, e.type, e.details, e.received_at
             """);
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
     }

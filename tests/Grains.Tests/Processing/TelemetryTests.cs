@@ -6,7 +6,6 @@ using Npgsql;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 using Orleans.Webhooks.Grains.Processing;
-using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Tests.Processing;
@@ -26,7 +25,7 @@ public sealed class TelemetryTests(ClusterFixture fixture)
     {
         using var measurements = new FlowMeasurements(Flow);
         await using var db = NpgsqlDataSource.Create(fixture.ConnectionString);
-        await using var store = new EventStore(db, Options.Create(new ProcessingOptions()), NullLogger<EventStore>.Instance);
+        await using var store = new EventStore(db, new StorageOptions(), TimeSpan.FromMinutes(1), NullLogger<EventStore>.Instance);
 
         var stored = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             store.InsertAsync(Events.Incoming(Events.NewId("evt"), EventTypes.CustomerUpdated, new EventDetails { ObjectId = Events.NewId("cus") }))));
@@ -40,7 +39,7 @@ public sealed class TelemetryTests(ClusterFixture fixture)
     {
         using var measurements = new FlowMeasurements(Flow);
         await using var db = NpgsqlDataSource.Create(fixture.ConnectionString);
-        await using var store = new EventStore(db, Options.Create(new ProcessingOptions()), NullLogger<EventStore>.Instance);
+        await using var store = new EventStore(db, new StorageOptions(), TimeSpan.FromMinutes(1), NullLogger<EventStore>.Instance);
         var processor = new EventProcessor(
             new OutcomeByTypeDispatcher(), store, Options.Create(new ProcessingOptions { MaxAttempts = 1 }), TimeProvider.System, NullLogger<EventProcessor>.Instance);
 
