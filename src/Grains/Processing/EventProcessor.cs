@@ -14,7 +14,7 @@ namespace Orleans.Webhooks.Grains.Processing;
 /// </summary>
 public sealed partial class EventProcessor(
     IEventDispatcher dispatcher,
-    EventStore store,
+    IEventStore store,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<EventProcessor> logger)

@@ -7,6 +7,7 @@ using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Storage;
+using Orleans.Webhooks.Grains.Storage.Postgres;
 
 namespace Orleans.Webhooks.Grains.Tests.Processing;
 

@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.Webhooks.Grains.Storage;
+using Orleans.Webhooks.Grains.Storage.Postgres;
 
 namespace Orleans.Webhooks.Grains.Tests.Storage;
 

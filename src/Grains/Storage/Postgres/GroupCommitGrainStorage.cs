@@ -6,7 +6,7 @@ using NpgsqlTypes;
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace Orleans.Webhooks.Grains.Storage;
+namespace Orleans.Webhooks.Grains.Storage.Postgres;
 
 /// <summary>
 /// Grain storage for the domain grains with group commit. A grain storage provider that runs one statement and one

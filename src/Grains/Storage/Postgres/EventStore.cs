@@ -5,13 +5,13 @@ using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
-namespace Orleans.Webhooks.Grains.Storage;
+namespace Orleans.Webhooks.Grains.Storage.Postgres;
 
 /// <summary>
-/// The webhook_events table. Writes on the hot path (new events, duplicate counts, outcomes) go through
-/// group-commit batchers: many concurrent grains share one round trip and one commit.
+/// The event store on PostgreSQL's webhook_events table. Writes on the hot path (new events, duplicate counts, outcomes)
+/// go through group-commit batchers: many concurrent grains share one round trip and one commit.
 /// </summary>
-public sealed class EventStore : IAsyncDisposable
+public sealed class EventStore : IEventStore, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
@@ -31,10 +31,8 @@ public sealed class EventStore : IAsyncDisposable
         _outcomes = new Batcher<EventOutcome, bool>("record-outcomes", RecordOutcomesAsync, storage.OutcomeWorkers, storage.MaxBatch, logger);
     }
 
-    /// <summary>Stores a new event; true when this call stored it, false when it was already stored (a duplicate). Committed on return.</summary>
     public Task<bool> InsertAsync(IncomingEvent incoming) => _inserts.EnqueueAsync(incoming);
 
-    /// <summary>Counts one more delivery of an event already stored. Committed on return.</summary>
     public Task CountDuplicateAsync(string provider, string externalId) => _duplicates.EnqueueAsync((provider, externalId));
 
     public Task RecordOutcomeAsync(EventOutcome outcome) => _outcomes.EnqueueAsync(outcome);
@@ -164,7 +162,6 @@ public sealed class EventStore : IAsyncDisposable
         return views;
     }
 
-    /// <summary>Sets a stored event back to 'received' for another processing run; null when it was never stored.</summary>
     public async Task<WebhookEvent?> ReopenAsync(string provider, string externalId, string? type)
     {
         await using var command = _db.CreateCommand("""
@@ -182,9 +179,8 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Claims events still 'received' whose recovery time has passed (a silo died, or an in-memory stream dropped them),
-    /// pushing their recovery time forward so that no other silo takes them at the same moment. Recovery times are set
-    /// and compared on the database's clock only: the web API's and the silos' hosts may disagree about the time.
+    /// Recovery times are set and compared on the database's clock only: the web API's and the silos' hosts may disagree
+    /// about the time.
     /// </summary>
     public async Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, CancellationToken cancellationToken)
     {
