@@ -52,6 +52,3 @@ public sealed class FaultInjectingDispatcher(IEventDispatcher inner, IGrainConte
         return inner.DispatchAsync(evt);
     }
 }
-
-/// <summary>A router that dispatched an event: its stream partition and its silo.</summary>
-public sealed record Route(string Partition, SiloAddress Silo);

@@ -8,6 +8,7 @@ using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Storage;
 using Orleans.Webhooks.Grains.Storage.Postgres;
+using Orleans.Webhooks.Grains.Tests.InMemory;
 
 namespace Orleans.Webhooks.Grains.Tests.Processing;
 
@@ -39,10 +40,8 @@ public sealed class TelemetryTests(ClusterFixture fixture)
     public async Task ProcessingRuns_CountedOncePerRunByOutcome()
     {
         using var measurements = new FlowMeasurements(Flow);
-        await using var db = NpgsqlDataSource.Create(fixture.ConnectionString);
-        await using var store = new EventStore(db, new StorageOptions(), TimeSpan.FromMinutes(1), NullLogger<EventStore>.Instance);
         var processor = new EventProcessor(
-            new OutcomeByTypeDispatcher(), store, Options.Create(new ProcessingOptions { MaxAttempts = 1 }), TimeProvider.System, NullLogger<EventProcessor>.Instance);
+            new OutcomeByTypeDispatcher(), new InMemoryEventStore(TimeSpan.FromMinutes(1), TimeProvider.System), Options.Create(new ProcessingOptions { MaxAttempts = 1 }), TimeProvider.System, NullLogger<EventProcessor>.Instance);
 
         foreach (var type in new[] { EventTypes.CustomerUpdated, "invoice.paid", EventTypes.PaymentCompleted })
         {
