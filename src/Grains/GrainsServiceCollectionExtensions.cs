@@ -1,34 +1,61 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Storage;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Hosting;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Retention;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
+using Orleans.Webhooks.Grains.Storage.Postgres;
 
 namespace Orleans.Webhooks.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>What the grains need on a silo: the event store on PostgreSQL, routing, the recovery sweep and the retention job.</summary>
-    public static IServiceCollection AddWebhookGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    /// <summary>
+    /// What the grains need on a silo apart from storage: routing, processing, the recovery sweep. The silo also needs an
+    /// <see cref="IEventStore"/> and a grain storage named <see cref="StorageNames.Domain"/>
+    /// (<see cref="AddWebhookPostgresStorage"/>, or in-memory ones in tests).
+    /// </summary>
+    public static IServiceCollection AddWebhookGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ProcessingOptions, ProcessingOptionsValidator>(configuration, ProcessingOptions.SectionName);
         services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(configuration, RetentionOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "webhooks" }.Build());
-        services.AddSingleton<EventStore>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<StreamHealth>();
         services.AddSingleton<EventPublisher>();
         services.TryAddSingleton<IEventDispatcher, EventDispatcher>();
         services.AddHostedService<RecoverySweep>();
-        services.AddHostedService<RetentionJob>();
         services.AddSingleton<QuietActivations>();
         services.AddHostedService(services => services.GetRequiredService<QuietActivations>());
+        return services;
+    }
+
+    /// <summary>
+    /// The PostgreSQL implementation of storage: the event store, the group-commit storage of payments, orders and
+    /// customers (which also writes their change log in the same commit), and the retention job that deletes old rows.
+    /// </summary>
+    public static IServiceCollection AddWebhookPostgresStorage(this IServiceCollection services, string connectionString)
+    {
+        services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "webhooks" }.Build());
+        services.AddSingleton(services =>
+        {
+            var processing = services.GetRequiredService<IOptions<ProcessingOptions>>().Value;
+            return new EventStore(services.GetRequiredService<NpgsqlDataSource>(), processing.Storage, processing.RecoverAfter, services.GetRequiredService<ILogger<EventStore>>());
+        });
+        services.AddSingleton<IEventStore>(services => services.GetRequiredService<EventStore>());
+        services.AddSingleton(services => new GroupCommitGrainStorage(
+            services.GetRequiredService<NpgsqlDataSource>(),
+            services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Storage,
+            services.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
+        services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => services.GetRequiredService<GroupCommitGrainStorage>());
+        services.AddHostedService<RetentionJob>();
         return services;
     }
 }

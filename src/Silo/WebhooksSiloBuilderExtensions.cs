@@ -5,16 +5,13 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
-using Orleans.Storage;
 using Orleans.Streams;
 using Orleans.Webhooks.Grains;
 using Orleans.Webhooks.Grains.Destinations;
 using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Hosting;
-using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
-using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Silo;
 
@@ -57,10 +54,6 @@ public static class WebhooksSiloBuilderExtensions
     /// <summary>Storage, streams, the dashboard's silo side and our services: all a silo needs apart from clustering (tests bring their own).</summary>
     public static ISiloBuilder AddWebhooksSiloServices(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
-        // Payments, orders and customers: group commit (one statement and commit for many grains' writes), which also
-        // writes their change log in the same commit.
-        silo.Services.AddSingleton<GroupCommitGrainStorage>();
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => services.GetRequiredService<GroupCommitGrainStorage>());
         // Anything of Orleans' own that keeps grain state goes to PostgreSQL with Orleans' default serializer, which reads
         // back every type Orleans writes (our plain JSON is for our own state only).
         silo.AddAdoNetGrainStorageAsDefault(storage =>
@@ -68,6 +61,19 @@ public static class WebhooksSiloBuilderExtensions
             storage.Invariant = Invariant;
             storage.ConnectionString = ConnectionPools.WithDefaults(connectionString, ConnectionPools.OrleansProviders);
         });
+        silo.AddWebhooksSiloRuntime(configuration);
+        silo.AddDashboard();
+        silo.Services.AddWebhookPostgresStorage(ConnectionPools.WithDefaults(connectionString, ConnectionPools.EventStore));
+        silo.Services.AddWebhookDestinations(configuration);
+        return silo;
+    }
+
+    /// <summary>
+    /// Streams, directory and collection settings and our grains' services, without storage: the caller adds an event
+    /// store and the domain grains' storage (PostgreSQL in <see cref="AddWebhooksSiloServices"/>, in memory in tests).
+    /// </summary>
+    public static ISiloBuilder AddWebhooksSiloRuntime(this ISiloBuilder silo, IConfiguration configuration)
+    {
         // The stream carries only what is already committed in webhook_events; the recovery sweep covers what it drops.
         // Routers subscribe implicitly, so the stream needs no pub/sub state at all (ImplicitOnly): nothing of Orleans'
         // is stored for it, and nothing a crash leaves behind (producers never unregistered) can stop a partition.
@@ -94,9 +100,7 @@ public static class WebhooksSiloBuilderExtensions
         // Event, payment, order and customer grains register on their own silo only (see SiloLocalGrainDirectory).
         silo.Services.AddSingleton<SiloLocalGrainDirectory>();
         silo.AddGrainDirectory(SiloLocalGrainDirectory.Name, (services, _) => services.GetRequiredService<SiloLocalGrainDirectory>());
-        silo.AddDashboard();
-        silo.Services.AddWebhookGrains(configuration, ConnectionPools.WithDefaults(connectionString, ConnectionPools.EventStore));
-        silo.Services.AddWebhookDestinations(configuration);
+        silo.Services.AddWebhookGrains(configuration);
         return silo;
     }
 }

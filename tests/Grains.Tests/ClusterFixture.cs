@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Orleans.TestingHost;
+using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Silo;
 using Orleans.Webhooks.Testing;
@@ -31,7 +33,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton<IEventDispatcher>(services => new FaultInjectingDispatcher(new EventDispatcher(services.GetRequiredService<IGrainFactory>())));
+            silo.Services.AddSingleton<IEventDispatcher>(services => new FaultInjectingDispatcher(
+                new EventDispatcher(services.GetRequiredService<IGrainFactory>()),
+                services.GetRequiredService<IGrainContextAccessor>(),
+                services.GetRequiredService<ILocalSiloDetails>()));
             silo.AddWebhooksSiloServices(configuration, ConnectionString);
         });
         Cluster = builder.Build();

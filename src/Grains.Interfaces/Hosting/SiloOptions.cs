@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Orleans.Webhooks.Grains.Interfaces.Hosting;
 
@@ -21,35 +19,9 @@ public sealed class SiloOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and clients use to reach this one; loopback for a single machine.</summary>
-    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
-
     /// <summary>
-    /// <see cref="AdvertisedIPAddress"/> as an address: an IP address as it is, a host name resolved (its first IPv4
-    /// address, else its first address). Anything else stops the silo with a message that names the setting.
+    /// The address other silos and clients use to reach this one (an IP address or a host name); loopback for a single
+    /// machine. Only a silo resolves it (<c>AdvertisedAddress</c> in the silo).
     /// </summary>
-    public IPAddress ResolveAdvertisedAddress()
-    {
-        var value = AdvertisedIPAddress?.Trim() ?? "";
-        if (IPAddress.TryParse(value, out var address))
-        {
-            return address;
-        }
-        if (Uri.CheckHostName(value) != UriHostNameType.Dns)
-        {
-            throw new InvalidOperationException($"{SectionName}:AdvertisedIPAddress '{value}' is neither an IP address nor a host name.");
-        }
-        IPAddress[] resolved;
-        try
-        {
-            resolved = Dns.GetHostAddresses(value);
-        }
-        catch (SocketException ex)
-        {
-            throw new InvalidOperationException($"{SectionName}:AdvertisedIPAddress '{value}' does not resolve: {ex.Message}", ex);
-        }
-        return resolved.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? resolved.FirstOrDefault()
-            ?? throw new InvalidOperationException($"{SectionName}:AdvertisedIPAddress '{value}' resolves to no address.");
-    }
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
 }

@@ -18,7 +18,7 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 [Orleans.Placement.PreferLocalPlacement]
 [Orleans.GrainDirectory.GrainDirectory(SiloLocalGrainDirectory.Name)]
 internal sealed partial class EventGrain(
-    EventStore store,
+    IEventStore store,
     EventPublisher publisher,
     ILogger<EventGrain> logger) : Grain, IEventGrain
 {

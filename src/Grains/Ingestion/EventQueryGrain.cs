@@ -6,7 +6,7 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 
 /// <summary>Reads of the webhook_events table, on whichever silo is closest to the caller.</summary>
 [StatelessWorker]
-internal sealed class EventQueryGrain(EventStore store) : Grain, IEventQueryGrain
+internal sealed class EventQueryGrain(IEventStore store) : Grain, IEventQueryGrain
 {
     public Task<EventView?> GetAsync(string provider, string externalId) => store.GetAsync(provider, externalId);
 

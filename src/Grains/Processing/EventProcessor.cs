@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
-using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Processing;
@@ -15,7 +14,7 @@ namespace Orleans.Webhooks.Grains.Processing;
 /// </summary>
 public sealed partial class EventProcessor(
     IEventDispatcher dispatcher,
-    EventStore store,
+    IEventStore store,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<EventProcessor> logger)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Processing;
 
@@ -47,18 +48,6 @@ public sealed class ProcessingOptions
 
     [ValidateObjectMembers]
     public StorageOptions Storage { get; set; } = new();
-
-    public sealed class StorageOptions
-    {
-        [Range(1, 64)]
-        public int InsertWorkers { get; set; } = 4;
-
-        [Range(1, 64)]
-        public int OutcomeWorkers { get; set; } = 2;
-
-        [Range(1, 10_000)]
-        public int MaxBatch { get; set; } = 256;
-    }
 
     public TimeSpan BackoffBefore(int attempt)
     {

@@ -16,7 +16,7 @@ namespace Orleans.Webhooks.Grains.Processing;
 /// event once.
 /// </summary>
 internal sealed partial class RecoverySweep(
-    EventStore store,
+    IEventStore store,
     EventProcessor processor,
     IOptions<ProcessingOptions> options,
     TimeProvider time,

@@ -1,5 +1,6 @@
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Processing;
 
 namespace Orleans.Webhooks.Grains.Routing;
 

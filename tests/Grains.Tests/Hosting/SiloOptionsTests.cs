@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Silo;
 
 namespace Orleans.Webhooks.Grains.Tests.Hosting;
 

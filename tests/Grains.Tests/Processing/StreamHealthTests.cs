@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Webhooks.Grains.Interfaces.Processing;
-using Orleans.Webhooks.Grains.Processing;
+using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Testing;
 
 namespace Orleans.Webhooks.Grains.Tests.Processing;

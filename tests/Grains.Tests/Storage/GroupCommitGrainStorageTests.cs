@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
-using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Storage;
+using Orleans.Webhooks.Grains.Storage.Postgres;
 
 namespace Orleans.Webhooks.Grains.Tests.Storage;
 
@@ -30,7 +30,7 @@ public sealed class GroupCommitGrainStorageTests(ClusterFixture fixture) : IAsyn
     public Task InitializeAsync()
     {
         _db = NpgsqlDataSource.Create(fixture.ConnectionString);
-        _storage = new GroupCommitGrainStorage(_db, Options.Create(new ProcessingOptions()), NullLogger<GroupCommitGrainStorage>.Instance);
+        _storage = new GroupCommitGrainStorage(_db, new StorageOptions(), NullLogger<GroupCommitGrainStorage>.Instance);
         return Task.CompletedTask;
     }
 

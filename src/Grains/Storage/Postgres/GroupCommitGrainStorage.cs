@@ -1,14 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Runtime;
 using Orleans.Storage;
-using Orleans.Webhooks.Grains.Processing;
 
-namespace Orleans.Webhooks.Grains.Storage;
+namespace Orleans.Webhooks.Grains.Storage.Postgres;
 
 /// <summary>
 /// Grain storage for the domain grains with group commit. A grain storage provider that runs one statement and one
@@ -27,10 +25,9 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     private readonly Batcher<StateKey, StoredState?> _reads;
     private readonly Batcher<StateWrite, int?> _writes;
 
-    public GroupCommitGrainStorage(NpgsqlDataSource db, IOptions<ProcessingOptions> options, ILogger<GroupCommitGrainStorage> logger)
+    public GroupCommitGrainStorage(NpgsqlDataSource db, StorageOptions storage, ILogger<GroupCommitGrainStorage> logger)
     {
         _db = db;
-        var storage = options.Value.Storage;
         _reads = new Batcher<StateKey, StoredState?>("read-grain-state", ReadBatchAsync, storage.OutcomeWorkers, storage.MaxBatch, logger);
         _writes = new Batcher<StateWrite, int?>("write-grain-state", WriteBatchAsync, storage.InsertWorkers, storage.MaxBatch, logger);
     }

@@ -1,4 +1,4 @@
-namespace Orleans.Webhooks.Grains.Routing;
+namespace Orleans.Webhooks.Grains.Processing;
 
 public enum DispatchResult
 {

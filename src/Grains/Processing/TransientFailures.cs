@@ -1,9 +1,9 @@
-using Npgsql;
+using System.Data.Common;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
 
-namespace Orleans.Webhooks.Grains.Routing;
+namespace Orleans.Webhooks.Grains.Processing;
 
 /// <summary>
 /// Failures of the infrastructure rather than of the event: a silo that died and is not yet declared dead (calls to it,
@@ -17,7 +17,7 @@ public static class TransientFailures
     {
         OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or InconsistentStateException => true,
         TimeoutException => true,
-        NpgsqlException { IsTransient: true } => true,
+        DbException { IsTransient: true } => true, // PostgreSQL unreachable, a connection cut, a serialization failure
         AggregateException { InnerExceptions.Count: > 0 } aggregate => aggregate.InnerExceptions.All(Is),
         _ => false,
     };

@@ -4,7 +4,7 @@ using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Processing;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
-namespace Orleans.Webhooks.Grains.Processing;
+namespace Orleans.Webhooks.Grains.Routing;
 
 /// <summary>
 /// This silo's record of stream partitions that refuse events. A failing partition is logged once per cause (not once

@@ -1,42 +1,38 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
-using Orleans.Webhooks.Grains.Processing;
 
-namespace Orleans.Webhooks.Grains.Storage;
+namespace Orleans.Webhooks.Grains.Storage.Postgres;
 
 /// <summary>
-/// The webhook_events table. Writes on the hot path (new events, duplicate counts, outcomes) go through
-/// group-commit batchers: many concurrent grains share one round trip and one commit.
+/// The event store on PostgreSQL's webhook_events table. Writes on the hot path (new events, duplicate counts, outcomes)
+/// go through group-commit batchers: many concurrent grains share one round trip and one commit.
 /// </summary>
-public sealed class EventStore : IAsyncDisposable
+public sealed class EventStore : IEventStore, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     private readonly NpgsqlDataSource _db;
-    private readonly ProcessingOptions _options;
+    private readonly TimeSpan _recoverAfter;
     private readonly Batcher<IncomingEvent, bool> _inserts;
     private readonly Batcher<(string Provider, string ExternalId), bool> _duplicates;
     private readonly Batcher<EventOutcome, bool> _outcomes;
 
-    public EventStore(NpgsqlDataSource db, IOptions<ProcessingOptions> options, ILogger<EventStore> logger)
+    /// <param name="recoverAfter">How long a stored or reopened event waits before the recovery sweep may claim it.</param>
+    public EventStore(NpgsqlDataSource db, StorageOptions storage, TimeSpan recoverAfter, ILogger<EventStore> logger)
     {
         _db = db;
-        _options = options.Value;
-        var storage = _options.Storage;
+        _recoverAfter = recoverAfter;
         _inserts = new Batcher<IncomingEvent, bool>("insert-events", InsertBatchAsync, storage.InsertWorkers, storage.MaxBatch, logger);
         _duplicates = new Batcher<(string, string), bool>("count-duplicates", CountDuplicatesAsync, 1, storage.MaxBatch, logger);
         _outcomes = new Batcher<EventOutcome, bool>("record-outcomes", RecordOutcomesAsync, storage.OutcomeWorkers, storage.MaxBatch, logger);
     }
 
-    /// <summary>Stores a new event; true when this call stored it, false when it was already stored (a duplicate). Committed on return.</summary>
     public Task<bool> InsertAsync(IncomingEvent incoming) => _inserts.EnqueueAsync(incoming);
 
-    /// <summary>Counts one more delivery of an event already stored. Committed on return.</summary>
     public Task CountDuplicateAsync(string provider, string externalId) => _duplicates.EnqueueAsync((provider, externalId));
 
     public Task RecordOutcomeAsync(EventOutcome outcome) => _outcomes.EnqueueAsync(outcome);
@@ -52,7 +48,7 @@ public sealed class EventStore : IAsyncDisposable
             ON CONFLICT (provider, external_id) DO NOTHING
             RETURNING provider, external_id
             """);
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
         command.Parameters.Add(new NpgsqlParameter<string[]>("provider", batch.Select(e => e.Provider).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", batch.Select(e => e.ExternalId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string?[]>("provider_type", batch.Select(e => e.ProviderType).ToArray()));
@@ -166,7 +162,6 @@ public sealed class EventStore : IAsyncDisposable
         return views;
     }
 
-    /// <summary>Sets a stored event back to 'received' for another processing run; null when it was never stored.</summary>
     public async Task<WebhookEvent?> ReopenAsync(string provider, string externalId, string? type)
     {
         await using var command = _db.CreateCommand("""
@@ -178,15 +173,14 @@ public sealed class EventStore : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
         command.Parameters.Add(new NpgsqlParameter<string>("external_id", externalId));
         command.Parameters.Add(new NpgsqlParameter<string?>("type", type) { NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
         var events = await ReadEventsAsync(command).ConfigureAwait(false);
         return events.Count == 0 ? null : events[0];
     }
 
     /// <summary>
-    /// Claims events still 'received' whose recovery time has passed (a silo died, or an in-memory stream dropped them),
-    /// pushing their recovery time forward so that no other silo takes them at the same moment. Recovery times are set
-    /// and compared on the database's clock only: the web API's and the silos' hosts may disagree about the time.
+    /// Recovery times are set and compared on the database's clock only: the web API's and the silos' hosts may disagree
+    /// about the time.
     /// </summary>
     public async Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, CancellationToken cancellationToken)
     {
@@ -198,7 +192,7 @@ public sealed class EventStore : IAsyncDisposable
             WHERE e.provider = due.provider AND e.external_id = due.external_id
             RETURNING e.provider, e.external_id, e.type, e.details, e.received_at
             """);
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _options.RecoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
     }
