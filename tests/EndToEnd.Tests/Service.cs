@@ -54,6 +54,8 @@ public sealed class Service : IAsyncDisposable
     /// <summary>The silo port of node <paramref name="index"/>.</summary>
     public int SiloPort(int index) => _basePort + 10 + index;
 
+    public int GatewayPort(int index) => _basePort + 20 + index;
+
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
@@ -65,11 +67,15 @@ public sealed class Service : IAsyncDisposable
     /// </summary>
     public static async Task<Service> StartAsync(
         string database, int basePort, int silos = 1, IReadOnlyDictionary<string, string>? environment = null, string? fixture = null,
-        TimeSpan fixtureAge = default)
+        TimeSpan fixtureAge = default, Func<Service, Task>? beforeStart = null)
     {
         var service = new Service(await TestDatabase.CreateAsync(database, fixture, fixtureAge), basePort, environment ?? new Dictionary<string, string>());
         try
         {
+            if (beforeStart is not null)
+            {
+                await beforeStart(service);
+            }
             for (var i = 0; i < silos; i++)
             {
                 service._silos.Add(null);
@@ -122,7 +128,7 @@ public sealed class Service : IAsyncDisposable
         var environment = new Dictionary<string, string>(_environment)
         {
             ["Orleans__SiloPort"] = SiloPort(index).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = (_basePort + 20 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = GatewayPort(index).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
