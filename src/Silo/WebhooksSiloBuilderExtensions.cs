@@ -94,8 +94,8 @@ public static class WebhooksSiloBuilderExtensions
         // The directory cache keeps an entry for every activation it has seen, gone or not, up to CacheSize (default
         // 1,000,000: two entries per event here, a few hundred MiB). Entries for grains that are gone are useless to us,
         // and the ones still alive are found again with one lookup. 10,000 covers the grains active in the last seconds;
-        // with 100,000 every entry outlived several collections, and the silo's gen0 pauses under load were 18-47 ms
-        // instead of 15-28 ms (the slowest 1 % of answers wait for them).
+        // a larger cache keeps entries alive across collections, which lengthens the gen0 pauses the slowest answers
+        // wait for (deploy/bench/README.md, "Memory over a long run").
         silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 10_000);
         // Event, payment, order and customer grains register on their own silo only (see SiloLocalGrainDirectory).
         silo.Services.AddSingleton<SiloLocalGrainDirectory>();
