@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput, latency and memory of the product against a bare ASP.NET Core endpoint (ceiling) and the naive design
 # (INSERT per request + polling loop), all driven by the same load generator; prints one markdown table.
-#   deploy/bench/run.sh              ceiling, naive, product with 1 silo, product with 2 silos (about 4 minutes on 2 cores + the build)
+#   deploy/bench/run.sh              ceiling, naive, product with 1 silo, product with 2 silos (about 7 minutes on 2 cores + the build)
 #   deploy/bench/run.sh --long [N]   N events (default 1000000) through the product with 1 silo: memory over time
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_WARMUP (15 s at least), BENCH_WARMUP_MAX (35 s), BENCH_DURATION (10 s),
 # BENCH_HALF_DURATION (8 s),
