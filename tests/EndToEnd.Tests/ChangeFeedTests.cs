@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Orleans.Webhooks.Testing;
 
@@ -144,6 +145,31 @@ public sealed class ChangeFeedTests(TwoSiloFixture fixture) : IClassFixture<TwoS
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         using var badWait = await Service.Http.GetAsync("/api/changes?wait=3600");
         Assert.Equal(HttpStatusCode.BadRequest, badWait.StatusCode);
+    }
+
+    [Fact]
+    public async Task CursorOlderThanWhatRetentionKept_Answers410_NeverSkipsSilently()
+    {
+        var tail = long.Parse(await TailAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await Service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent(NewId("evt"), "payment.completed", NewId("pay"), 100 + i, customer: "")));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await Eventually.MatchesAsync(() => TestDatabase.ScalarAsync<long>(Service.ConnectionString, "SELECT last_seq FROM change_counter"),
+            last => last >= tail + 3, TimeSpan.FromSeconds(30), "the three changes committed");
+        // What the retention job does to changes every destination has delivered: the oldest go, numbers stay.
+        await TestDatabase.ExecuteAsync(Service.ConnectionString, "DELETE FROM changes WHERE seq <= @upTo", ("upTo", tail + 2));
+
+        using var gone = await Service.Http.GetAsync($"/api/changes?after={tail}");
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        var problem = await gone.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(long.Parse(problem.GetProperty("newest").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= tail + 3);
+        // From a cursor whose next change is still there, and from the start, the feed goes on.
+        var next = (await Service.GetJsonAsync($"/api/changes?after={tail + 2}"))!.Value;
+        Assert.Equal((tail + 3).ToString(System.Globalization.CultureInfo.InvariantCulture), next.GetProperty("changes")[0].GetProperty("cursor").GetString());
+        var fromStart = (await Service.GetJsonAsync("/api/changes"))!.Value;
+        Assert.Equal((tail + 3).ToString(System.Globalization.CultureInfo.InvariantCulture), fromStart.GetProperty("changes")[0].GetProperty("cursor").GetString());
     }
 
     private static string OrderPayment(string eventId, string payment, string order) => JsonSerializer.Serialize(new

@@ -2,17 +2,24 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
 
 namespace Orleans.Webhooks.Grains.Retention;
 
 /// <summary>
 /// Deletes what is older than <see cref="RetentionOptions"/>: processed, ignored or failed events (an event still
-/// 'received' is kept whatever its age: it is not done), and the audit of refused deliveries. Every silo runs the job
+/// 'received' is kept whatever its age: it is not done), changes every configured destination has delivered, and the
+/// audit of refused deliveries. Every silo runs the job
 /// every <see cref="RetentionOptions.Interval"/>; a PostgreSQL advisory lock lets one silo at a time do the work. It
 /// deletes oldest first, <see cref="RetentionOptions.BatchSize"/> rows per statement found through an index on the
 /// time column, each statement its own short transaction, so inserts into the hot table never wait long.
 /// </summary>
-public sealed partial class RetentionJob(NpgsqlDataSource db, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger) : BackgroundService
+public sealed partial class RetentionJob(
+    NpgsqlDataSource db,
+    IOptions<RetentionOptions> options,
+    IOptionsMonitor<DestinationsOptions> destinations,
+    TimeProvider time,
+    ILogger<RetentionJob> logger) : BackgroundService
 {
     /// <summary>The advisory lock key every silo of the database contends for ("webhook" "retention").</summary>
     public const long LockKey = 0x7765_6268_6F6F_6B72;
@@ -25,6 +32,21 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptions<Retention
                LIMIT @batch
                FOR UPDATE SKIP LOCKED) old
         WHERE e.provider = old.provider AND e.external_id = old.external_id
+        """;
+
+    /// <summary>
+    /// Old changes up to the lowest cursor of the configured destinations (a destination without a row yet starts from
+    /// the beginning, so it holds everything back). Numbers stay as they are: the change log has no gaps but this one at
+    /// its start, which is how the feed tells a reader that changes after its cursor are gone.
+    /// </summary>
+    private const string DeleteChanges = """
+        DELETE FROM changes
+        WHERE seq IN (SELECT seq FROM changes
+                      WHERE at < @cutoff
+                        AND seq <= (SELECT CASE WHEN count(*) < cardinality(@destinations) THEN 0 ELSE COALESCE(min(cursor), 9223372036854775807) END
+                                    FROM destination_state WHERE name = ANY(@destinations))
+                      ORDER BY seq
+                      LIMIT @batch)
         """;
 
     private const string DeleteRejections = """
@@ -52,7 +74,7 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptions<Retention
                 {
                     if (await RunOnceAsync(stoppingToken) is { } deleted && deleted.Total > 0)
                     {
-                        LogDeleted(logger, deleted.Events, deleted.Rejections);
+                        LogDeleted(logger, deleted.Events, deleted.Changes, deleted.Rejections);
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -81,9 +103,12 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptions<Retention
             var settings = options.Value;
             var now = time.GetUtcNow();
             var events = await DeleteAsync(DeleteEvents, now - settings.Events, settings.BatchSize, cancellationToken);
+            var names = destinations.CurrentValue.Destinations.Keys.Select(DestinationsOptions.Normalise).ToArray();
+            var changes = await DeleteAsync(DeleteChanges, now - settings.Changes, settings.BatchSize, cancellationToken,
+                new NpgsqlParameter<string[]>("destinations", names));
             var rejections = await DeleteAsync(DeleteRejections, now - settings.Rejections, settings.BatchSize, cancellationToken)
                 + await DeleteAsync(DeleteRejectionCounts, now - settings.Rejections, settings.BatchSize, cancellationToken);
-            return new RetentionRun(events, rejections);
+            return new RetentionRun(events, changes, rejections);
         }
         finally
         {
@@ -99,7 +124,7 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptions<Retention
     }
 
     /// <summary>Batch after batch until one comes back short.</summary>
-    private async Task<long> DeleteAsync(string sql, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken)
+    private async Task<long> DeleteAsync(string sql, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken, NpgsqlParameter? extra = null)
     {
         long total = 0;
         while (true)
@@ -107,6 +132,10 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptions<Retention
             await using var command = db.CreateCommand(sql);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("cutoff", cutoff));
             command.Parameters.Add(new NpgsqlParameter<int>("batch", batch));
+            if (extra is not null)
+            {
+                command.Parameters.Add(extra.Clone());
+            }
             var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
             total += deleted;
             if (deleted < batch)
@@ -116,8 +145,8 @@ public sealed partial class RetentionJob(NpgsqlDataSource db, IOptions<Retention
         }
     }
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Retention: deleted {Events} events and {Rejections} audit rows of refused deliveries")]
-    private static partial void LogDeleted(ILogger logger, long events, long rejections);
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Retention: deleted {Events} events, {Changes} changes and {Rejections} audit rows of refused deliveries")]
+    private static partial void LogDeleted(ILogger logger, long events, long changes, long rejections);
 
     [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Retention run failed; it runs again at the next interval")]
     private static partial void LogFailed(ILogger logger, Exception exception);

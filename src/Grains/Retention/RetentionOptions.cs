@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Orleans.Webhooks.Grains.Retention;
 
 /// <summary>
-/// <c>Webhooks:Retention</c>: how long stored events and the audit of refused deliveries are kept. Read by the silos
+/// <c>Webhooks:Retention</c>: how long stored events, the change log and the audit of refused deliveries are kept. Read by the silos
 /// (the retention job, and whatever trims per-object state by the same horizon).
 /// </summary>
 public sealed class RetentionOptions
@@ -16,6 +16,14 @@ public sealed class RetentionOptions
     /// </summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
     public TimeSpan Events { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Changes of the change log older than this are deleted once every configured destination has delivered them (a
+    /// destination that is behind or paused holds them back). A consumer of <c>GET /api/changes</c> whose cursor is older
+    /// is told so (410) and reconciles from the lists of current views.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan Changes { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Rows and counts of refused deliveries older than this are deleted.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]

@@ -1,7 +1,7 @@
 namespace Orleans.Webhooks.Grains.Retention;
 
 /// <summary>What one retention run deleted.</summary>
-public sealed record RetentionRun(long Events, long Rejections)
+public sealed record RetentionRun(long Events, long Changes, long Rejections)
 {
-    public long Total => Events + Rejections;
+    public long Total => Events + Changes + Rejections;
 }

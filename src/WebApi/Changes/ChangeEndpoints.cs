@@ -50,6 +50,7 @@ public static partial class ChangeEndpoints
         {
             return Problems.BadRequest($"wait must be between 0 and {MaxWaitSeconds} seconds.");
         }
+        var fromCursor = !string.IsNullOrEmpty(query["after"]);
         var cancellation = http.RequestAborted;
         var deadline = DateTimeOffset.UtcNow.AddSeconds(wait);
         try
@@ -59,6 +60,10 @@ public static partial class ChangeEndpoints
                 // Wait for the notification before reading, so a change committed between the read and the wait wakes us.
                 var notified = notifications.WaitAsync(ChangeNotifications.PollInterval, cancellation);
                 var changes = await store.ReadAsync(after, (int)limit, cancellation);
+                if (fromCursor && await PrunedAfterAsync(store, after, changes, cancellation) is { } newest)
+                {
+                    return Pruned(after, newest);
+                }
                 var left = deadline - DateTimeOffset.UtcNow;
                 if (changes.Count > 0 || left <= TimeSpan.Zero)
                 {
@@ -73,6 +78,28 @@ public static partial class ChangeEndpoints
             return Unavailable(loggers, ex);
         }
     }
+
+    /// <summary>
+    /// The change log is numbered without gaps, and retention deletes only from its start: when the first change after
+    /// <paramref name="after"/> is not the next number, changes the reader has not seen are gone. Returns the newest
+    /// cursor then, null when nothing is missing.
+    /// </summary>
+    private static async Task<long?> PrunedAfterAsync(ChangeStore store, long after, IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count > 0)
+        {
+            return long.Parse(changes[0].Cursor, CultureInfo.InvariantCulture) > after + 1 ? await store.NewestAsync(cancellationToken) : null;
+        }
+        var newest = await store.NewestAsync(cancellationToken);
+        return newest > after ? newest : null;
+    }
+
+    private static IResult Pruned(long after, long newest) => Results.Problem(
+        statusCode: StatusCodes.Status410Gone,
+        title: "Changes deleted",
+        detail: $"Changes after cursor {after} were deleted by retention (Webhooks:Retention:Changes) before this reader saw them. " +
+                $"Reconcile from GET /api/payments, /api/orders and /api/customers, then follow the feed from cursor {newest}.",
+        extensions: new Dictionary<string, object?> { ["newest"] = newest.ToString(CultureInfo.InvariantCulture) });
 
     private static async Task<IResult> ListAsync(string kind, HttpContext http, ChangeStore store, ILoggerFactory loggers)
     {

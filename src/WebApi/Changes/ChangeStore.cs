@@ -36,6 +36,13 @@ public sealed class ChangeStore(ChangeDatabase database)
         return changes;
     }
 
+    /// <summary>The cursor of the newest committed change (0 before the first).</summary>
+    public async Task<long> NewestAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.Source.CreateCommand("SELECT COALESCE((SELECT last_seq FROM change_counter), 0)");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Views of one kind in key order (provider, id), after the key <paramref name="after"/> names.</summary>
     public async Task<(IReadOnlyList<JsonElement> Items, string? Next)> ListAsync(
         string kind, string? provider, string? status, DateTimeOffset? updatedAfter, ViewCursor? after, int limit, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
 using Orleans.Webhooks.Grains.Retention;
 using Orleans.Webhooks.Testing;
 
@@ -33,15 +34,46 @@ public sealed class RetentionJobTests(RetentionJobTests.DatabaseFixture database
     }
 
     public Task InitializeAsync() =>
-        TestDatabase.ExecuteAsync(_connectionString, "TRUNCATE webhook_events, webhook_rejections, webhook_rejection_counts");
+        TestDatabase.ExecuteAsync(_connectionString, "TRUNCATE webhook_events, webhook_rejections, webhook_rejection_counts, changes, destination_state");
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private RetentionJob Job(int batchSize = 2) => new(
+    private RetentionJob Job(int batchSize = 2, params string[] destinations) => new(
         _db,
-        Options.Create(new RetentionOptions { Events = TimeSpan.FromDays(30), Rejections = TimeSpan.FromDays(7), BatchSize = batchSize, Interval = TimeSpan.FromHours(1) }),
+        Options.Create(new RetentionOptions { Events = TimeSpan.FromDays(30), Changes = TimeSpan.FromDays(30), Rejections = TimeSpan.FromDays(7), BatchSize = batchSize, Interval = TimeSpan.FromHours(1) }),
+        new FixedOptions<DestinationsOptions>(Destinations(destinations)),
         _time,
         NullLogger<RetentionJob>.Instance);
+
+    private static DestinationsOptions Destinations(string[] names)
+    {
+        var options = new DestinationsOptions();
+        foreach (var name in names)
+        {
+            options.Destinations[name] = new DestinationOptions { Url = "http://127.0.0.1:1/", Secrets = ["s"] };
+        }
+        return options;
+    }
+
+    private sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+
+        public T Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+
+    private Task ChangeAsync(long seq, TimeSpan age) => TestDatabase.ExecuteAsync(_connectionString, """
+        INSERT INTO changes (seq, kind, provider, object_id, view, event_key, at) VALUES (@seq, 'payment', 'hmac', 'pay', '{}', 'hmac:evt', @at)
+        """, ("seq", seq), ("at", Now - age));
+
+    private Task CursorAsync(string destination, long cursor) => TestDatabase.ExecuteAsync(_connectionString, """
+        INSERT INTO destination_state (name, cursor) VALUES (@name, @cursor) ON CONFLICT (name) DO UPDATE SET cursor = @cursor
+        """, ("name", destination), ("cursor", cursor));
+
+    private Task<string> ChangeSeqsAsync() =>
+        TestDatabase.ScalarAsync<string>(_connectionString, "SELECT coalesce(string_agg(seq::text, ',' ORDER BY seq), '') FROM changes");
 
     private Task EventAsync(string id, string state, TimeSpan age) => TestDatabase.ExecuteAsync(_connectionString, """
         INSERT INTO webhook_events (provider, external_id, state, received_at, recover_at, payload)
@@ -87,9 +119,35 @@ public sealed class RetentionJobTests(RetentionJobTests.DatabaseFixture database
 
         var run = await Job(batchSize: 2).RunOnceAsync(CancellationToken.None);
 
-        Assert.Equal(new RetentionRun(Events: 7, Rejections: 4), run);
+        Assert.Equal(new RetentionRun(Events: 7, Changes: 0, Rejections: 4), run);
         Assert.Equal(["old_received", "recent_processed"], await EventIdsAsync());
         Assert.Equal("recent|recent", await RejectionReasonsAsync());
+    }
+
+    [Fact]
+    public async Task OldChangesGo_OnlyOnceEveryConfiguredDestinationHasDeliveredThem()
+    {
+        for (var seq = 1; seq <= 4; seq++)
+        {
+            await ChangeAsync(seq, TimeSpan.FromDays(40));
+        }
+        await ChangeAsync(5, TimeSpan.FromDays(1));
+        await ChangeAsync(6, TimeSpan.FromDays(1));
+        await CursorAsync("erp", 2);
+        await CursorAsync("removed", 0); // a destination no longer configured holds nothing back
+
+        // A configured destination that has not started yet (no row) would read from the start: everything stays.
+        Assert.Equal(0, (await Job(2, "erp", "crm").RunOnceAsync(CancellationToken.None))!.Changes);
+        Assert.Equal("1,2,3,4,5,6", await ChangeSeqsAsync());
+
+        // The slowest configured destination is at 2: old changes up to it go.
+        Assert.Equal(2, (await Job(2, "erp").RunOnceAsync(CancellationToken.None))!.Changes);
+        Assert.Equal("3,4,5,6", await ChangeSeqsAsync());
+
+        // Once it has delivered everything, the old ones go and the recent ones stay.
+        await CursorAsync("erp", 6);
+        Assert.Equal(2, (await Job(2, "erp").RunOnceAsync(CancellationToken.None))!.Changes);
+        Assert.Equal("5,6", await ChangeSeqsAsync());
     }
 
     [Fact]
