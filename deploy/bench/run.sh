@@ -272,7 +272,7 @@ wait_pushed() {
   local name="$1" behind
   local deadline=$(($(date +%s) + drain_timeout))
   while :; do
-    behind="$(q "$db" -c "SELECT (SELECT last_seq FROM change_counter) - COALESCE((SELECT cursor FROM destination_state WHERE name = 'erp'), 0)")"
+    behind="$(q "$db" -c "SELECT COALESCE((SELECT last_seq FROM change_counter), 0) - COALESCE((SELECT cursor FROM destination_state WHERE name = 'erp'), 0)")"
     if [ "$behind" -le 0 ]; then
       pushed="$(awk -v t="$(($(now_ms) - LOAD_END_MS))" 'BEGIN { printf "%.1f s", (t < 0 ? 0 : t) / 1000 }')"
       return

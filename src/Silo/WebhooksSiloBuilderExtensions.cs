@@ -97,7 +97,7 @@ public static class WebhooksSiloBuilderExtensions
         // a larger cache keeps entries alive across collections, which lengthens the gen0 pauses the slowest answers
         // wait for (deploy/bench/README.md, "Memory over a long run").
         silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 10_000);
-        // Event, payment, order and customer grains register on their own silo only (see SiloLocalGrainDirectory).
+        // Event and payment grains register on their own silo only (see SiloLocalGrainDirectory).
         silo.Services.AddSingleton<SiloLocalGrainDirectory>();
         silo.AddGrainDirectory(SiloLocalGrainDirectory.Name, (services, _) => services.GetRequiredService<SiloLocalGrainDirectory>());
         silo.Services.AddWebhookGrains(configuration);

@@ -12,7 +12,6 @@ namespace Orleans.Webhooks.Grains.Customers;
 /// </summary>
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
-[Orleans.GrainDirectory.GrainDirectory(SiloLocalGrainDirectory.Name)]
 internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, StorageNames.Domain)] IPersistentState<CustomerState> state)
     : DomainGrain<CustomerState, CustomerView>(state, DomainKinds.Customer), ICustomerGrain
 {

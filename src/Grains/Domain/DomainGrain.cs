@@ -28,11 +28,15 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     private string? _viewJson;
     private bool _viewKnown;
 
+    /// <summary>True until the activation's first call: the state is then as Orleans just read it on activation.</summary>
+    private bool _justRead = true;
+
     protected TState State => state.State;
 
     /// <summary>Applies <paramref name="apply"/> for the event unless the object has applied the event before.</summary>
     protected async Task<bool> ApplyOnceAsync(WebhookEvent evt, Action apply)
     {
+        _justRead = false;
         if (state.State.HasApplied(evt.Key))
         {
             return false;
@@ -75,12 +79,17 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
 
     /// <summary>
     /// The view of the stored state: read again first, because a copy of this object on another silo may have applied
-    /// events since this activation read it (see <see cref="Directory.SiloLocalGrainDirectory"/>).
+    /// events since this activation read it (see <see cref="Directory.SiloLocalGrainDirectory"/>), unless the
+    /// activation has just read it (a read of an object nobody holds active, the usual case).
     /// </summary>
     public async Task<TView?> GetAsync()
     {
-        await state.ReadStateAsync();
-        _viewKnown = false;
+        if (!_justRead)
+        {
+            await state.ReadStateAsync();
+            _viewKnown = false;
+        }
+        _justRead = false;
         return state.State.IsEmpty ? null : View(Key);
     }
 

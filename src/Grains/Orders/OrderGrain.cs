@@ -12,7 +12,6 @@ namespace Orleans.Webhooks.Grains.Orders;
 /// </summary>
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
-[Orleans.GrainDirectory.GrainDirectory(SiloLocalGrainDirectory.Name)]
 internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageNames.Domain)] IPersistentState<OrderState> state)
     : DomainGrain<OrderState, OrderView>(state, DomainKinds.Order), IOrderGrain
 {

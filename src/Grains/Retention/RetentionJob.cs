@@ -35,18 +35,22 @@ public sealed partial class RetentionJob(
         """;
 
     /// <summary>
-    /// Old changes up to the lowest cursor of the configured destinations (a destination without a row yet starts from
-    /// the beginning, so it holds everything back). Numbers stay as they are: the change log has no gaps but this one at
-    /// its start, which is how the feed tells a reader that changes after its cursor are gone.
+    /// How far the change log may be deleted: up to the newest change older than the cutoff, and no further than the
+    /// lowest cursor of the configured destinations (one without a row yet starts from the beginning, so it holds
+    /// everything back). By number, not by time: a change's time is its transaction's start, and a transaction that
+    /// started earlier can take its number later, so deleting by time could leave a gap in the middle of the log. Deleting
+    /// only from its start keeps the one gap the feed recognises (a reader's next number is missing: 410).
     /// </summary>
+    private const string ChangesDeletableUpTo = """
+        SELECT LEAST(
+            COALESCE((SELECT max(seq) FROM changes WHERE at < @cutoff), 0),
+            (SELECT CASE WHEN count(*) < cardinality(@destinations) THEN 0 ELSE COALESCE(min(cursor), 9223372036854775807) END
+             FROM destination_state WHERE name = ANY(@destinations)))
+        """;
+
     private const string DeleteChanges = """
         DELETE FROM changes
-        WHERE seq IN (SELECT seq FROM changes
-                      WHERE at < @cutoff
-                        AND seq <= (SELECT CASE WHEN count(*) < cardinality(@destinations) THEN 0 ELSE COALESCE(min(cursor), 9223372036854775807) END
-                                    FROM destination_state WHERE name = ANY(@destinations))
-                      ORDER BY seq
-                      LIMIT @batch)
+        WHERE seq IN (SELECT seq FROM changes WHERE seq <= @up_to ORDER BY seq LIMIT @batch)
         """;
 
     private const string DeleteRejections = """
@@ -103,9 +107,7 @@ public sealed partial class RetentionJob(
             var settings = options.Value;
             var now = time.GetUtcNow();
             var events = await DeleteAsync(DeleteEvents, now - settings.Events, settings.BatchSize, cancellationToken);
-            var names = destinations.CurrentValue.Destinations.Keys.Select(DestinationsOptions.Normalise).ToArray();
-            var changes = await DeleteAsync(DeleteChanges, now - settings.Changes, settings.BatchSize, cancellationToken,
-                new NpgsqlParameter<string[]>("destinations", names));
+            var changes = await DeleteChangesAsync(now - settings.Changes, settings.BatchSize, cancellationToken);
             var rejections = await DeleteAsync(DeleteRejections, now - settings.Rejections, settings.BatchSize, cancellationToken)
                 + await DeleteAsync(DeleteRejectionCounts, now - settings.Rejections, settings.BatchSize, cancellationToken);
             return new RetentionRun(events, changes, rejections);
@@ -123,19 +125,28 @@ public sealed partial class RetentionJob(
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
+    private async Task<long> DeleteChangesAsync(DateTimeOffset cutoff, int batch, CancellationToken cancellationToken)
+    {
+        await using var bound = db.CreateCommand(ChangesDeletableUpTo);
+        bound.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("cutoff", cutoff));
+        bound.Parameters.Add(new NpgsqlParameter<string[]>("destinations",
+            destinations.CurrentValue.Destinations.Keys.Select(DestinationsOptions.Normalise).ToArray()));
+        var upTo = (long)(await bound.ExecuteScalarAsync(cancellationToken))!;
+        return upTo <= 0 ? 0 : await DeleteAsync(DeleteChanges, batch, cancellationToken, new NpgsqlParameter<long>("up_to", upTo));
+    }
+
+    private Task<long> DeleteAsync(string sql, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken) =>
+        DeleteAsync(sql, batch, cancellationToken, new NpgsqlParameter<DateTimeOffset>("cutoff", cutoff));
+
     /// <summary>Batch after batch until one comes back short.</summary>
-    private async Task<long> DeleteAsync(string sql, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken, NpgsqlParameter? extra = null)
+    private async Task<long> DeleteAsync(string sql, int batch, CancellationToken cancellationToken, NpgsqlParameter bound)
     {
         long total = 0;
         while (true)
         {
             await using var command = db.CreateCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("cutoff", cutoff));
+            command.Parameters.Add(bound.Clone());
             command.Parameters.Add(new NpgsqlParameter<int>("batch", batch));
-            if (extra is not null)
-            {
-                command.Parameters.Add(extra.Clone());
-            }
             var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
             total += deleted;
             if (deleted < batch)

@@ -18,36 +18,36 @@ public sealed class EventDispatcher(IGrainFactory grains) : IEventDispatcher
         {
             EventTypes.PaymentCompleted =>
             [
-                Grain<IPaymentGrain>(evt, details.ObjectId, "payment id").CompleteAsync(evt),
+                Grain<IPaymentGrain>(evt, "payment id").CompleteAsync(evt),
                 .. Named<IOrderGrain>(evt, details.OrderId, order => order.PaymentAsync(evt)),
                 .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
             ],
             EventTypes.PaymentFailed =>
             [
-                Grain<IPaymentGrain>(evt, details.ObjectId, "payment id").FailAsync(evt),
+                Grain<IPaymentGrain>(evt, "payment id").FailAsync(evt),
                 .. Named<IOrderGrain>(evt, details.OrderId, order => order.PaymentAsync(evt)),
                 .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
             ],
             EventTypes.RefundProcessed =>
             [
-                Grain<IPaymentGrain>(evt, details.PaymentId, "id of the refunded payment").RefundAsync(evt),
+                Grain<IPaymentGrain>(evt, "id of the refunded payment").RefundAsync(evt),
                 .. Named<IOrderGrain>(evt, details.OrderId, order => order.RefundAsync(evt)),
                 .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
             ],
             EventTypes.OrderCreated =>
             [
-                Grain<IOrderGrain>(evt, details.ObjectId, "order id").CreateAsync(evt),
+                Grain<IOrderGrain>(evt, "order id").CreateAsync(evt),
                 .. Named<IPaymentGrain>(evt, details.PaymentId, payment => payment.LinkOrderAsync(evt)),
                 .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
             ],
             EventTypes.OrderCancelled =>
             [
-                Grain<IOrderGrain>(evt, details.ObjectId ?? details.OrderId, "order id").CancelAsync(evt),
+                Grain<IOrderGrain>(evt, "order id").CancelAsync(evt),
                 .. Named<ICustomerGrain>(evt, details.CustomerId, customer => customer.NamedAsync(evt)),
             ],
             EventTypes.CustomerUpdated =>
             [
-                Grain<ICustomerGrain>(evt, details.ObjectId ?? details.CustomerId, "customer id").UpdateAsync(evt),
+                Grain<ICustomerGrain>(evt, "customer id").UpdateAsync(evt),
             ],
             _ => null,
         };
@@ -73,9 +73,9 @@ public sealed class EventDispatcher(IGrainFactory grains) : IEventDispatcher
         _ => null,
     };
 
-    /// <summary>The grain the event is about; an event without its id cannot be applied (fails at once).</summary>
-    private TGrain Grain<TGrain>(WebhookEvent evt, string? id, string what) where TGrain : IGrainWithStringKey =>
-        string.IsNullOrEmpty(id)
+    /// <summary>The grain the event is about (<see cref="SubjectOf"/>); an event without its id cannot be applied (fails at once).</summary>
+    private TGrain Grain<TGrain>(WebhookEvent evt, string what) where TGrain : IGrainWithStringKey =>
+        SubjectOf(evt) is not { Length: > 0 } id
             ? throw new PermanentProcessingException($"The {evt.Type} event has no {what}.")
             : grains.GetGrain<TGrain>(EventKey.Format(evt.Provider, id));
 

@@ -12,7 +12,7 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// one queue message and one delivery to a router instead of one of each per event (published one by one, the stream
 /// cost the silo more CPU than storing the event). A batch is split by partition: an event goes to the partition of the
 /// object it is about (<see cref="EventDispatcher.SubjectOf"/>), so that one object's events reach one router, on one
-/// silo, where its grain is active (payment, order and customer grains are registered per silo, not cluster-wide).
+/// silo, where its grain is active (payment grains are registered per silo, not cluster-wide).
 /// Correctness does not rest on it: domain grains apply each event once and in any order, wherever they run.
 /// A partition that refuses its events is skipped for a while (<see cref="StreamHealth"/>) and they go to the next
 /// one; when none takes them, this silo processes them itself, so that no event waits for the recovery sweep

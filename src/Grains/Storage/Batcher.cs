@@ -9,8 +9,9 @@ namespace Orleans.Webhooks.Grains.Storage;
 /// goes out at once. Callers only see a result after their batch's commit. For work nobody waits on (publishing), a
 /// linger makes each worker wait a moment before taking a batch, so that batches stay large at any rate.
 /// Results complete their callers inline: a grain's continuation is only queued to its activation by that (it resumes
-/// there, never on the worker), and the others are the few lines that record or count a result, so a hop through the
-/// thread pool per item would cost more than it spares the worker.
+/// there, never on the worker). Other callers run on the worker until their next await: the processor's run after its
+/// outcome is recorded starts the next event's dispatch, which awaits its first grain call at once. A hop through the
+/// thread pool per item would cost more than that delays the rest of the batch.
 /// </summary>
 internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
 {

@@ -50,7 +50,8 @@ public static partial class ChangeEndpoints
         {
             return Problems.BadRequest($"wait must be between 0 and {MaxWaitSeconds} seconds.");
         }
-        var fromCursor = !string.IsNullOrEmpty(query["after"]);
+        // Only the first read can find changes gone: what commits while a poll waits is newer than any retention.
+        var checkPruned = !string.IsNullOrEmpty(query["after"]);
         var cancellation = http.RequestAborted;
         var deadline = DateTimeOffset.UtcNow.AddSeconds(wait);
         try
@@ -60,10 +61,11 @@ public static partial class ChangeEndpoints
                 // Wait for the notification before reading, so a change committed between the read and the wait wakes us.
                 var notified = notifications.WaitAsync(ChangeNotifications.PollInterval, cancellation);
                 var changes = await store.ReadAsync(after, (int)limit, cancellation);
-                if (fromCursor && await PrunedAfterAsync(store, after, changes, cancellation) is { } newest)
+                if (checkPruned && await PrunedAfterAsync(store, after, changes, cancellation) is { } newest)
                 {
                     return Pruned(after, newest);
                 }
+                checkPruned = false;
                 var left = deadline - DateTimeOffset.UtcNow;
                 if (changes.Count > 0 || left <= TimeSpan.Zero)
                 {
@@ -80,18 +82,20 @@ public static partial class ChangeEndpoints
     }
 
     /// <summary>
-    /// The change log is numbered without gaps, and retention deletes only from its start: when the first change after
-    /// <paramref name="after"/> is not the next number, changes the reader has not seen are gone. Returns the newest
-    /// cursor then, null when nothing is missing.
+    /// The change log is numbered without gaps (a lower number always commits first), and retention deletes only from
+    /// its start: changes the reader has not seen are gone when the first change after <paramref name="after"/> is not
+    /// the next number, or, with none after it, when the log's oldest kept change is past the next number or newer ones
+    /// were committed and deleted. Returns the newest cursor then, null when nothing is missing.
     /// </summary>
     private static async Task<long?> PrunedAfterAsync(ChangeStore store, long after, IReadOnlyList<Change> changes, CancellationToken cancellationToken)
     {
-        if (changes.Count > 0)
+        if (changes.Count > 0 && long.Parse(changes[0].Cursor, CultureInfo.InvariantCulture) == after + 1)
         {
-            return long.Parse(changes[0].Cursor, CultureInfo.InvariantCulture) > after + 1 ? await store.NewestAsync(cancellationToken) : null;
+            return null;
         }
-        var newest = await store.NewestAsync(cancellationToken);
-        return newest > after ? newest : null;
+        var (oldest, newest) = await store.BoundsAsync(cancellationToken);
+        var gone = oldest is { } first ? first > after + 1 : newest > after;
+        return gone ? newest : null;
     }
 
     private static IResult Pruned(long after, long newest) => Results.Problem(

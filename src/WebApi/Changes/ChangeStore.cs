@@ -36,11 +36,17 @@ public sealed class ChangeStore(ChangeDatabase database)
         return changes;
     }
 
-    /// <summary>The cursor of the newest committed change (0 before the first).</summary>
-    public async Task<long> NewestAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The oldest change kept (null when none is) and the newest committed (0 before the first), read in one statement so
+    /// that both come from one snapshot: a change that commits in between cannot make a reader look behind.
+    /// </summary>
+    public async Task<(long? Oldest, long Newest)> BoundsAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.Source.CreateCommand("SELECT COALESCE((SELECT last_seq FROM change_counter), 0)");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = database.Source.CreateCommand(
+            "SELECT (SELECT min(seq) FROM changes), COALESCE((SELECT last_seq FROM change_counter), 0)");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>Views of one kind in key order (provider, id), after the key <paramref name="after"/> names.</summary>

@@ -1,5 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Webhooks.Grains.Directory;
+using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Testing;
@@ -26,9 +25,9 @@ public sealed class QuietActivationsTests(ClusterFixture fixture)
             fixture.Client.GetGrain<IPaymentGrain>($"test:{payment}").GetGrainId(),
             fixture.Client.GetGrain<ICustomerGrain>($"test:{customer}").GetGrainId(),
         };
-        var directories = fixture.Cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<SiloLocalGrainDirectory>()).ToArray();
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
         await Eventually.MatchesAsync(
-            async () => (await Task.WhenAll(directories.SelectMany(d => grains.Select(g => d.Lookup(g))))).Count(address => address is not null),
+            async () => (await management.GetDetailedGrainStatistics()).Count(activation => grains.Contains(activation.GrainId)),
             active => active == 0, TimeSpan.FromSeconds(5), "the payment and customer activations let go after their quiet period");
     }
 }

@@ -151,6 +151,18 @@ public sealed class RetentionJobTests(RetentionJobTests.DatabaseFixture database
     }
 
     [Fact]
+    public async Task ChangesGoByNumber_SoNoGapOpensInTheMiddle_WhenAnEarlierTransactionTookALaterNumber()
+    {
+        await ChangeAsync(1, TimeSpan.FromDays(40));
+        await ChangeAsync(2, TimeSpan.FromDays(29)); // recent, but numbered before an older one
+        await ChangeAsync(3, TimeSpan.FromDays(40.5));
+        await ChangeAsync(4, TimeSpan.FromDays(1));
+
+        Assert.Equal(3, (await Job(2).RunOnceAsync(CancellationToken.None))!.Changes);
+        Assert.Equal("4", await ChangeSeqsAsync());
+    }
+
+    [Fact]
     public async Task AnotherSiloRunningTheJob_RunDoesNothing()
     {
         await EventAsync("old_processed", "processed", TimeSpan.FromDays(31));
