@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Storage;
 
@@ -13,11 +14,13 @@ namespace Orleans.Webhooks.Grains.Processing;
 /// it itself, not through the stream: recovery does not depend on the path that lost the events, and a backlog drains
 /// at the silo's processing capacity, batch after batch, without waiting for the next interval while there is more.
 /// The table we already write is the queue, and a second run of an event is harmless because domain grains apply each
-/// event once.
+/// event once. For a while after a silo joins or leaves, it also takes events only seconds old (see
+/// <see cref="MembershipWindow"/>): those are the ones the stream may have dropped while its queues moved.
 /// </summary>
 internal sealed partial class RecoverySweep(
     IEventStore store,
     EventProcessor processor,
+    IClusterMembershipService membership,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<RecoverySweep> logger) : BackgroundService
@@ -33,13 +36,15 @@ internal sealed partial class RecoverySweep(
         }
         // As many runs at once as the routers of four partitions: enough to drain a backlog at the silo's capacity.
         var concurrency = settings.MaxInFlightPerPartition * 4;
+        var window = new MembershipWindow(time);
+        var watching = WatchMembershipAsync(window, stoppingToken);
         using var timer = new PeriodicTimer(settings.SweepInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
                 await SweepOnceAsync(
-                    limit => store.ClaimOverdueAsync(limit, stoppingToken),
+                    limit => store.ClaimOverdueAsync(limit, window.Early(settings.RecoverAfter), stoppingToken),
                     async overdue =>
                     {
                         LogRecovering(logger, overdue.Count);
@@ -51,6 +56,30 @@ internal sealed partial class RecoverySweep(
             {
                 LogSweepFailed(logger, ex);
             }
+        }
+        await watching.ConfigureAwait(false);
+    }
+
+    private async Task WatchMembershipAsync(MembershipWindow window, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken).ConfigureAwait(false))
+            {
+                var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToString()).ToArray();
+                if (window.Observe(active))
+                {
+                    LogMembershipChanged(logger, active.Length, MembershipWindow.Length.TotalSeconds, MembershipWindow.InFlightGrace.TotalSeconds);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Without membership news the sweep still runs at its usual threshold: slower after a change, never stuck.
+            LogMembershipWatchFailed(logger, ex);
         }
     }
 
@@ -83,6 +112,12 @@ internal sealed partial class RecoverySweep(
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Recovery sweep processing {Count} events still waiting")]
     private static partial void LogRecovering(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Active silos changed ({Active} now): for {WindowSeconds} s the recovery sweep also takes events {GraceSeconds} s old, which the stream may have dropped while its queues moved")]
+    private static partial void LogMembershipChanged(ILogger logger, int active, double windowSeconds, double graceSeconds);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Watching the cluster's membership failed; the recovery sweep keeps its usual threshold")]
+    private static partial void LogMembershipWatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Recovery sweep failed; it runs again at the next interval")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

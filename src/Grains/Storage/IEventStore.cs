@@ -21,10 +21,10 @@ public interface IEventStore
     Task<WebhookEvent?> ReopenAsync(string provider, string externalId, string? type);
 
     /// <summary>
-    /// Claims up to <paramref name="limit"/> events still 'received' whose recovery time has passed, pushing their recovery
-    /// time forward so that no other silo takes them at the same moment.
+    /// Claims up to <paramref name="limit"/> events still 'received' whose recovery time has passed (or comes within
+    /// <paramref name="early"/>), pushing their recovery time forward so that no other silo takes them at the same moment.
     /// </summary>
-    Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, TimeSpan early, CancellationToken cancellationToken);
 
     Task<EventView?> GetAsync(string provider, string externalId);
 

@@ -65,12 +65,12 @@ public sealed class InMemoryEventStore(TimeSpan recoverAfter, TimeProvider time)
         }
     }
 
-    public Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, TimeSpan early, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             var now = time.GetUtcNow();
-            var due = _rows.Values.Where(r => r.State == EventStates.Received && r.RecoverAt <= now).OrderBy(r => r.RecoverAt).Take(limit).ToList();
+            var due = _rows.Values.Where(r => r.State == EventStates.Received && r.RecoverAt <= now + early).OrderBy(r => r.RecoverAt).Take(limit).ToList();
             foreach (var row in due)
             {
                 row.RecoverAt = now + recoverAfter;

@@ -182,17 +182,18 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
     /// Recovery times are set and compared on the database's clock only: the web API's and the silos' hosts may disagree
     /// about the time.
     /// </summary>
-    public async Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, TimeSpan early, CancellationToken cancellationToken)
     {
         await using var command = _db.CreateCommand("""
             UPDATE webhook_events e SET recover_at = now() + @recover_after
             FROM (SELECT provider, external_id FROM webhook_events
-                  WHERE state = 'received' AND recover_at <= now()
+                  WHERE state = 'received' AND recover_at <= now() + @early
                   ORDER BY recover_at LIMIT @limit FOR UPDATE SKIP LOCKED) AS due
             WHERE e.provider = due.provider AND e.external_id = due.external_id
             RETURNING e.provider, e.external_id, e.type, e.details, e.received_at
             """);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("early", early));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         return await ReadEventsAsync(command, cancellationToken).ConfigureAwait(false);
     }
