@@ -32,8 +32,12 @@ public sealed class DestinationOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Objects delivered at once; one object's changes always go one after the other, in change order.</summary>
-    public int Concurrency { get; set; } = 16;
+    /// <summary>
+    /// Objects delivered at once; one object's changes always go one after the other, in change order. The default keeps
+    /// a prompt receiver up to date while a silo runs at full load (each POST then waits its turn for CPU, and fewer in
+    /// flight left the push seconds behind); a receiver with few workers, such as a small Odoo, may want less.
+    /// </summary>
+    public int Concurrency { get; set; } = 32;
 
     /// <summary>The kinds this destination receives, lower case.</summary>
     public IReadOnlyList<string> EffectiveKinds =>

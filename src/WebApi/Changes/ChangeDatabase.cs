@@ -6,9 +6,17 @@ namespace Orleans.Webhooks.WebApi.Changes;
 /// <summary>The web API's own small pool on PostgreSQL, for the reads of the change feed and the lists.</summary>
 public sealed class ChangeDatabase(IConfiguration configuration) : IAsyncDisposable
 {
+    /// <summary>
+    /// Connections for the feed's and the lists' reads. Long polls hold none while they wait (they wait for a
+    /// notification), so a few serve many readers, and the cap keeps a burst of readers from taking the connections
+    /// PostgreSQL has for the silos.
+    /// </summary>
+    private const int PoolSize = 10;
+
     private readonly string _connectionString = configuration.WebhooksConnectionString();
 
-    public NpgsqlDataSource Source { get; } = new NpgsqlDataSourceBuilder(configuration.WebhooksConnectionString()) { Name = "webhooks-api-changes" }.Build();
+    public NpgsqlDataSource Source { get; } = new NpgsqlDataSourceBuilder(
+        ConnectionPools.WithDefaults(configuration.WebhooksConnectionString(), PoolSize)) { Name = "webhooks-api-changes" }.Build();
 
     /// <summary>
     /// A connection of its own for LISTEN, outside the pool: it is held for the life of the process, and built from the
