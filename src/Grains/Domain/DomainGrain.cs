@@ -25,8 +25,6 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     private TimeProvider? _time;
     private RetentionOptions? _retention;
     private QuietActivations? _quiet;
-    private string? _viewJson;
-    private bool _viewKnown;
 
     /// <summary>True until the activation's first call: the state is then as Orleans just read it on activation.</summary>
     private bool _justRead = true;
@@ -42,11 +40,8 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
             return false;
         }
         var key = Key;
-        if (!_viewKnown)
-        {
-            _viewJson = Serialize(View(key));
-            _viewKnown = true;
-        }
+        // A state written before view hashes were kept has none: the view as it was is serialised once, here.
+        var before = state.State.ViewHash ?? ViewHashes.Of(Serialize(View(key)));
         apply();
         var now = Time.GetUtcNow();
         state.State.RecordApplied(evt.Key, now);
@@ -57,7 +52,9 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         }
         var view = View(key);
         var json = Serialize(view);
-        state.State.PendingChange = json is not null && json != _viewJson
+        var after = ViewHashes.Of(json);
+        state.State.ViewHash = after;
+        state.State.PendingChange = json is not null && after != before
             ? new ViewChange(kind, key.Provider, key.Id, StatusOf(view!), json, state.State.UpdatedAt, evt.Key, evt.Type)
             : null;
         try
@@ -72,7 +69,6 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
             throw;
         }
         state.State.PendingChange = null;
-        _viewJson = json;
         Quiet.Applied(GrainContext);
         return true;
     }
@@ -87,7 +83,6 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         if (!_justRead)
         {
             await state.ReadStateAsync();
-            _viewKnown = false;
         }
         _justRead = false;
         return state.State.IsEmpty ? null : View(Key);

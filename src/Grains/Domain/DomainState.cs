@@ -23,6 +23,14 @@ public abstract class DomainState : IViewChangeSource
     /// <summary>The newest event time among the applied events: order-independent, unlike "when we last wrote".</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// A hash of the view as this state shows it (see <see cref="ViewHashes"/>): whether an application changed the view
+    /// is then known without serialising the view as it was. Null in states written before it was kept, and while
+    /// the object does not exist.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ViewHash { get; set; }
+
     [JsonIgnore]
     public ViewChange? PendingChange { get; set; }
 
