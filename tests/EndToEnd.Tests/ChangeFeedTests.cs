@@ -96,6 +96,9 @@ public sealed class ChangeFeedTests(TwoSiloFixture fixture) : IClassFixture<TwoS
         var payment = NewId("pay");
 
         var poll = Service.GetJsonAsync($"/api/changes?after={tail}&wait=25");
+        // The poll has read the feed, found nothing after the tail, and waits: the change below commits while it does.
+        await Eventually.MatchesAsync(WaitingPollsAsync, waiting => waiting >= 1, TimeSpan.FromSeconds(10), "the long poll waiting");
+        Assert.False(poll.IsCompleted, "the poll answered before anything was sent");
         using (var response = await Service.Http.SendAsync(Signing.Hmac(Signing.SeedEvent(NewId("evt"), "payment.completed", payment, 4200, customer: ""))))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -107,6 +110,15 @@ public sealed class ChangeFeedTests(TwoSiloFixture fixture) : IClassFixture<TwoS
         Assert.Equal(("payment", "hmac", "completed", 42.00m), (change.GetProperty("kind").GetString(), change.GetProperty("provider").GetString(),
             change.GetProperty("view").GetProperty("status").GetString(), change.GetProperty("view").GetProperty("amount").GetDecimal()));
         Assert.StartsWith("hmac:", change.GetProperty("event").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await WaitingPollsAsync());
+    }
+
+    /// <summary>webhooks_changes_waiting on /metrics: long polls waiting for a change right now.</summary>
+    private async Task<double> WaitingPollsAsync()
+    {
+        var scrape = await Service.Http.GetStringAsync("/metrics");
+        var line = scrape.Split('\n').FirstOrDefault(l => l.StartsWith("webhooks_changes_waiting", StringComparison.Ordinal) && !l.StartsWith('#'));
+        return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

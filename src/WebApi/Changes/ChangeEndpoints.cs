@@ -72,7 +72,10 @@ public static partial class ChangeEndpoints
                     var next = changes.Count > 0 ? changes[^1].Cursor : after.ToString(CultureInfo.InvariantCulture);
                     return Results.Ok(new { changes, next });
                 }
-                await notified;
+                using (notifications.Waiting())
+                {
+                    await notified;
+                }
             }
         }
         catch (NpgsqlException ex)

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Npgsql;
+using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
 namespace Orleans.Webhooks.WebApi.Changes;
 
@@ -7,12 +9,27 @@ namespace Orleans.Webhooks.WebApi.Changes;
 /// NOTIFYs in the same commit as the changes. A poll re-reads at least every <see cref="PollInterval"/> as well, so a
 /// lost connection delays an answer but never loses a change (the feed itself is read from the table).
 /// </summary>
-public sealed partial class ChangeNotifications(ChangeDatabase database, ILogger<ChangeNotifications> logger) : BackgroundService
+public sealed partial class ChangeNotifications(ChangeDatabase database, IMeterFactory meters, ILogger<ChangeNotifications> logger) : BackgroundService
 {
     public const string Channel = "webhook_changes";
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
+    private readonly UpDownCounter<long> _waiting = meters.Create(WebhookMetrics.MeterName).CreateUpDownCounter<long>(
+        "webhooks.changes.waiting", "{request}", "Long polls of the change feed waiting for a change");
+
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Counts a long poll as waiting until the returned scope is disposed.</summary>
+    public WaitingScope Waiting()
+    {
+        _waiting.Add(1);
+        return new WaitingScope(_waiting);
+    }
+
+    public readonly struct WaitingScope(UpDownCounter<long> waiting) : IDisposable
+    {
+        public void Dispose() => waiting.Add(-1);
+    }
 
     /// <summary>Completes at the next notification, or after <paramref name="timeout"/>.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
