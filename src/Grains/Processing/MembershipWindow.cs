@@ -16,6 +16,9 @@ internal sealed class MembershipWindow(TimeProvider time)
     /// <summary>How old an event must be before the sweep takes it in the window: far longer than the stream needs to deliver.</summary>
     internal static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the sweep looks while the window is open, so that a dropped event waits little past the grace.</summary>
+    internal static readonly TimeSpan SweepIntervalWhileOpen = TimeSpan.FromSeconds(1);
+
     private readonly Lock _lock = new();
     private HashSet<string>? _active;
     private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
@@ -57,4 +60,8 @@ internal sealed class MembershipWindow(TimeProvider time)
     /// </summary>
     public TimeSpan Early(TimeSpan recoverAfter) =>
         IsOpen && recoverAfter > InFlightGrace ? recoverAfter - InFlightGrace : TimeSpan.Zero;
+
+    /// <summary>The sweep's interval now: <paramref name="configured"/>, or at most <see cref="SweepIntervalWhileOpen"/> in the window.</summary>
+    public TimeSpan SweepInterval(TimeSpan configured) =>
+        IsOpen && configured > SweepIntervalWhileOpen ? SweepIntervalWhileOpen : configured;
 }

@@ -37,30 +37,38 @@ internal sealed partial class RecoverySweep(
         // As many runs at once as the routers of four partitions: enough to drain a backlog at the silo's capacity.
         var concurrency = settings.MaxInFlightPerPartition * 4;
         var window = new MembershipWindow(time);
-        var watching = WatchMembershipAsync(window, stoppingToken);
         using var timer = new PeriodicTimer(settings.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        // A change shortens the interval at once, not at the next tick; the watcher ends before the timer is disposed.
+        var watching = WatchMembershipAsync(window, () => timer.Period = window.SweepInterval(settings.SweepInterval), stoppingToken);
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await SweepOnceAsync(
-                    limit => store.ClaimOverdueAsync(limit, window.Early(settings.RecoverAfter), stoppingToken),
-                    async overdue =>
-                    {
-                        LogRecovering(logger, overdue.Count);
-                        await processor.RunAllAsync(overdue, concurrency).ConfigureAwait(false);
-                    },
-                    stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogSweepFailed(logger, ex);
+                timer.Period = window.SweepInterval(settings.SweepInterval);
+                try
+                {
+                    await SweepOnceAsync(
+                        limit => store.ClaimOverdueAsync(limit, window.Early(settings.RecoverAfter), stoppingToken),
+                        async overdue =>
+                        {
+                            LogRecovering(logger, overdue.Count);
+                            await processor.RunAllAsync(overdue, concurrency).ConfigureAwait(false);
+                        },
+                        stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogSweepFailed(logger, ex);
+                }
             }
         }
-        await watching.ConfigureAwait(false);
+        finally
+        {
+            await watching.ConfigureAwait(false);
+        }
     }
 
-    private async Task WatchMembershipAsync(MembershipWindow window, CancellationToken stoppingToken)
+    private async Task WatchMembershipAsync(MembershipWindow window, Action changed, CancellationToken stoppingToken)
     {
         try
         {
@@ -69,6 +77,7 @@ internal sealed partial class RecoverySweep(
                 var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToString()).ToArray();
                 if (window.Observe(active))
                 {
+                    changed();
                     LogMembershipChanged(logger, active.Length, MembershipWindow.Length.TotalSeconds, MembershipWindow.InFlightGrace.TotalSeconds);
                 }
             }
@@ -113,7 +122,7 @@ internal sealed partial class RecoverySweep(
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Recovery sweep processing {Count} events still waiting")]
     private static partial void LogRecovering(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Active silos changed ({Active} now): for {WindowSeconds} s the recovery sweep also takes events {GraceSeconds} s old, which the stream may have dropped while its queues moved")]
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Active silos changed ({Active} now): for {WindowSeconds} s the recovery sweep looks every second and also takes events {GraceSeconds} s old, which the stream may have dropped while its queues moved")]
     private static partial void LogMembershipChanged(ILogger logger, int active, double windowSeconds, double graceSeconds);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Watching the cluster's membership failed; the recovery sweep keeps its usual threshold")]

@@ -14,14 +14,19 @@ public sealed class MembershipWindowTests
         var window = new MembershipWindow(time);
         Assert.Equal(TimeSpan.Zero, window.Early(RecoverAfter));
 
+        Assert.Equal(TimeSpan.FromSeconds(5), window.SweepInterval(TimeSpan.FromSeconds(5)));
+
         Assert.True(window.Observe(["silo-a"]));
         Assert.Equal(RecoverAfter - MembershipWindow.InFlightGrace, window.Early(RecoverAfter));
+        Assert.Equal(MembershipWindow.SweepIntervalWhileOpen, window.SweepInterval(TimeSpan.FromSeconds(5)));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), window.SweepInterval(TimeSpan.FromMilliseconds(200)));
 
         time.Advance(MembershipWindow.Length - TimeSpan.FromSeconds(1));
         Assert.True(window.IsOpen);
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.False(window.IsOpen);
         Assert.Equal(TimeSpan.Zero, window.Early(RecoverAfter));
+        Assert.Equal(TimeSpan.FromSeconds(5), window.SweepInterval(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
