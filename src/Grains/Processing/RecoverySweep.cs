@@ -38,13 +38,22 @@ internal sealed partial class RecoverySweep(
         var concurrency = settings.MaxInFlightPerPartition * 4;
         var window = new MembershipWindow(time);
         using var timer = new PeriodicTimer(settings.SweepInterval, time);
-        // A change shortens the interval at once, not at the next tick; the watcher ends before the timer is disposed.
-        var watching = WatchMembershipAsync(window, () => timer.Period = window.SweepInterval(settings.SweepInterval), stoppingToken);
+        // The interval follows the window: shortened as soon as a change opens it, restored at the first tick after it
+        // closes. The watcher ends before the timer is disposed.
+        void Pace()
+        {
+            var interval = window.SweepInterval(settings.SweepInterval);
+            if (timer.Period != interval)
+            {
+                timer.Period = interval;
+            }
+        }
+        var watching = WatchMembershipAsync(window, Pace, stoppingToken);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                timer.Period = window.SweepInterval(settings.SweepInterval);
+                Pace();
                 try
                 {
                     await SweepOnceAsync(

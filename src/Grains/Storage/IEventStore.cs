@@ -22,7 +22,8 @@ public interface IEventStore
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> events still 'received' whose recovery time has passed (or comes within
-    /// <paramref name="early"/>), pushing their recovery time forward so that no other silo takes them at the same moment.
+    /// <paramref name="early"/>), pushing their recovery time forward so that no other silo takes them at the same moment:
+    /// by the recovery delay plus <paramref name="early"/>, so that an early claim does not take them again either.
     /// </summary>
     Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, TimeSpan early, CancellationToken cancellationToken);
 

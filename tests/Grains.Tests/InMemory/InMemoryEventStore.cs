@@ -73,7 +73,7 @@ public sealed class InMemoryEventStore(TimeSpan recoverAfter, TimeProvider time)
             var due = _rows.Values.Where(r => r.State == EventStates.Received && r.RecoverAt <= now + early).OrderBy(r => r.RecoverAt).Take(limit).ToList();
             foreach (var row in due)
             {
-                row.RecoverAt = now + recoverAfter;
+                row.RecoverAt = now + recoverAfter + early;
             }
             return Task.FromResult<IReadOnlyList<WebhookEvent>>(due.Select(r => r.ToEvent()).ToList());
         }

@@ -185,7 +185,7 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
     public async Task<IReadOnlyList<WebhookEvent>> ClaimOverdueAsync(int limit, TimeSpan early, CancellationToken cancellationToken)
     {
         await using var command = _db.CreateCommand("""
-            UPDATE webhook_events e SET recover_at = now() + @recover_after
+            UPDATE webhook_events e SET recover_at = now() + @recover_after + @early
             FROM (SELECT provider, external_id FROM webhook_events
                   WHERE state = 'received' AND recover_at <= now() + @early
                   ORDER BY recover_at LIMIT @limit FOR UPDATE SKIP LOCKED) AS due
