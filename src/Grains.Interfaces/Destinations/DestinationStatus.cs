@@ -13,4 +13,6 @@ public sealed record DestinationStatus
     [Id(3)] public double LagSeconds { get; init; }
     [Id(4)] public string? LastError { get; init; }
     [Id(5)] public DateTimeOffset? FailingSince { get; init; }
+    /// <summary>Changes parked for this destination, waiting for an operator's retry or skip.</summary>
+    [Id(6)] public long Parked { get; init; }
 }

@@ -22,4 +22,13 @@ public interface IDestinationGrain : IGrainWithStringKey
 
     /// <summary>Sets the cursor back: every change after <paramref name="cursor"/> is sent again.</summary>
     Task RewindAsync(long cursor);
+
+    /// <summary>Parked changes, oldest first.</summary>
+    Task<IReadOnlyList<ParkedChange>> GetParkedAsync(int limit);
+
+    /// <summary>Sends a parked change again now; false when no such change is parked. Recorded in the deliveries.</summary>
+    Task<bool> RetryParkedAsync(long changeId);
+
+    /// <summary>Drops a parked change for good; false when no such change is parked. Recorded in the deliveries.</summary>
+    Task<bool> SkipParkedAsync(long changeId);
 }

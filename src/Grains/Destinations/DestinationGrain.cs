@@ -108,6 +108,13 @@ internal sealed partial class DestinationGrain(
         return recent;
     }
 
+    // Parking is not built yet: nothing is ever parked (the ERP-end issue implements these).
+    public Task<IReadOnlyList<ParkedChange>> GetParkedAsync(int limit) => Task.FromResult<IReadOnlyList<ParkedChange>>([]);
+
+    public Task<bool> RetryParkedAsync(long changeId) => Task.FromResult(false);
+
+    public Task<bool> SkipParkedAsync(long changeId) => Task.FromResult(false);
+
     public async Task PauseAsync()
     {
         await StopAsync();
