@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 
@@ -86,7 +87,7 @@ internal sealed class DestinationStore(NpgsqlDataSource db)
         update.Parameters.Add(new NpgsqlParameter<string>("name", name));
         update.Parameters.Add(new NpgsqlParameter<long>("cursor", row.Cursor));
         update.Parameters.Add(new NpgsqlParameter<string>("state", row.Paused ? "paused" : "active"));
-        update.Parameters.Add(new NpgsqlParameter("last_error", NpgsqlDbType.Text) { Value = (object?)row.LastError ?? DBNull.Value });
+        update.Parameters.Add(new NpgsqlParameter("last_error", NpgsqlDbType.Text) { Value = (object?)StoredText.CleanOrNull(row.LastError) ?? DBNull.Value });
         update.Parameters.Add(new NpgsqlParameter("failing_since", NpgsqlDbType.TimestampTz) { Value = (object?)row.FailingSince?.UtcDateTime ?? DBNull.Value });
         update.Parameters.Add(new NpgsqlParameter<long>("version", expectedVersion));
         batch.BatchCommands.Add(update);
@@ -101,7 +102,7 @@ internal sealed class DestinationStore(NpgsqlDataSource db)
             insert.Parameters.Add(new NpgsqlParameter<long[]>("seq", attempts.Select(a => long.Parse(a.ChangeId, System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
             insert.Parameters.Add(new NpgsqlParameter<int?[]>("status", attempts.Select(a => a.Status).ToArray()));
             insert.Parameters.Add(new NpgsqlParameter<int[]>("duration_ms", attempts.Select(a => a.DurationMs).ToArray()));
-            insert.Parameters.Add(new NpgsqlParameter<string?[]>("error", attempts.Select(a => a.Error).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<string?[]>("error", attempts.Select(a => StoredText.CleanOrNull(a.Error)).ToArray()));
             insert.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", attempts.Select(a => a.At.UtcDateTime).ToArray()));
             batch.BatchCommands.Add(insert);
         }

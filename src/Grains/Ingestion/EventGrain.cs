@@ -26,7 +26,8 @@ internal sealed partial class EventGrain(
 
     public async Task<AcceptOutcome> AcceptAsync(IncomingEvent incoming)
     {
-        if (!_known && await store.InsertAsync(incoming))
+        incoming = Storable(incoming);
+        if (!_known && await StoreAsync(() => store.InsertAsync(incoming), incoming))
         {
             _known = true;
             DeactivateOnIdle();
@@ -43,7 +44,11 @@ internal sealed partial class EventGrain(
         }
 
         _known = true;
-        await store.CountDuplicateAsync(incoming.Provider, incoming.ExternalId);
+        await StoreAsync(async () =>
+        {
+            await store.CountDuplicateAsync(incoming.Provider, incoming.ExternalId);
+            return true;
+        }, incoming);
         LogDuplicate(logger, incoming.Provider, incoming.ExternalId);
         return AcceptOutcome.Duplicate;
     }
@@ -51,7 +56,16 @@ internal sealed partial class EventGrain(
     public async Task<bool> ReplayAsync(string? type)
     {
         var (provider, externalId) = EventKey.Parse(this.GetPrimaryKeyString());
-        var reopened = await store.ReopenAsync(provider, externalId, type);
+        WebhookEvent? reopened;
+        try
+        {
+            reopened = await store.ReopenAsync(provider, externalId, type);
+        }
+        catch (Exception ex)
+        {
+            LogNotStored(logger, ex, provider, externalId);
+            throw new StorageUnavailableException("The event could not be reopened; retry later.");
+        }
         if (reopened is null)
         {
             return false;
@@ -68,6 +82,63 @@ internal sealed partial class EventGrain(
         return true;
     }
 
+    /// <summary>
+    /// A write of the event table, whose failure reaches the web API as one of our exceptions (the driver's have no codec
+    /// across the Orleans boundary): the event alone cannot be stored (422), or storage is unavailable (503).
+    /// </summary>
+    private async Task<bool> StoreAsync(Func<Task<bool>> write, IncomingEvent incoming)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (Exception ex) when (StorageFailures.IsUnstorable(ex))
+        {
+            LogUnstorable(logger, ex, incoming.Provider, incoming.ExternalId);
+            throw new UnstorableEventException("This delivery cannot be stored. " + StorageFailures.Reason(ex));
+        }
+        catch (Exception ex)
+        {
+            LogNotStored(logger, ex, incoming.Provider, incoming.ExternalId);
+            throw new StorageUnavailableException("The event could not be stored durably; retry later.");
+        }
+    }
+
+    /// <summary>
+    /// The event with the text derived from it storable (<see cref="StoredText"/>) before it is stored or processed: the
+    /// ids in its details become grain keys and view keys. The raw payload and the external id stay as they are.
+    /// </summary>
+    private static IncomingEvent Storable(IncomingEvent incoming)
+    {
+        var details = Storable(incoming.Details);
+        var providerType = StoredText.CleanOrNull(incoming.ProviderType);
+        var type = StoredText.CleanOrNull(incoming.Type);
+        var contentType = StoredText.CleanOrNull(incoming.ContentType);
+        return ReferenceEquals(details, incoming.Details) && ReferenceEquals(providerType, incoming.ProviderType)
+            && ReferenceEquals(type, incoming.Type) && ReferenceEquals(contentType, incoming.ContentType)
+            ? incoming
+            : incoming with { Details = details, ProviderType = providerType, Type = type, ContentType = contentType };
+    }
+
+    private static EventDetails Storable(EventDetails details)
+    {
+        string?[] fields = [details.ObjectId, details.PaymentId, details.OrderId, details.CustomerId, details.Currency, details.Email, details.Name, details.PaymentStatus];
+        string?[] clean = [.. fields.Select(StoredText.CleanOrNull)];
+        return fields.SequenceEqual(clean, ReferenceEqualityComparer.Instance)
+            ? details
+            : details with
+            {
+                ObjectId = clean[0],
+                PaymentId = clean[1],
+                OrderId = clean[2],
+                CustomerId = clean[3],
+                Currency = clean[4],
+                Email = clean[5],
+                Name = clean[6],
+                PaymentStatus = clean[7],
+            };
+    }
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Accepted {Provider} event {ExternalId} of type {Type}")]
     private static partial void LogAccepted(ILogger logger, string provider, string externalId, string? type);
 
@@ -79,4 +150,10 @@ internal sealed partial class EventGrain(
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Could not publish {Provider} event {ExternalId}; the recovery sweep will process it")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string provider, string externalId);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{Provider} event {ExternalId} cannot be stored; refused")]
+    private static partial void LogUnstorable(ILogger logger, Exception exception, string provider, string externalId);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Could not store or reopen {Provider} event {ExternalId}: storage unavailable")]
+    private static partial void LogNotStored(ILogger logger, Exception exception, string provider, string externalId);
 }

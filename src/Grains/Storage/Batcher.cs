@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Orleans.Webhooks.Grains.Processing;
 
 namespace Orleans.Webhooks.Grains.Storage;
 
@@ -12,6 +13,8 @@ namespace Orleans.Webhooks.Grains.Storage;
 /// there, never on the worker). Other callers run on the worker until their next await: the processor's run after its
 /// outcome is recorded starts the next event's dispatch, which awaits its first grain call at once. A hop through the
 /// thread pool per item would cost more than that delays the rest of the batch.
+/// A batch fails as a whole only for an outage (<see cref="TransientFailures"/>); any other failure may lie in one of its
+/// items, so the batch runs again in halves down to single items and only the item that cannot be written fails.
 /// </summary>
 internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
 {
@@ -86,14 +89,75 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
                     batch[i].Completion?.TrySetResult(results[i]);
                 }
             }
+            catch (Exception ex) when (batch.Count > 1 && IsItsItems(ex))
+            {
+                LogBatchSplit(_logger, ex, _name, batch.Count);
+                var group = batch.ToArray();
+                await RunHalvesAsync(group.AsMemory(0, group.Length / 2)).ConfigureAwait(false);
+                await RunHalvesAsync(group.AsMemory(group.Length / 2)).ConfigureAwait(false);
+            }
             catch (Exception ex)
             {
-                LogBatchFailed(_logger, ex, _name, batch.Count);
-                foreach (var pending in batch)
-                {
-                    pending.Completion?.TrySetException(ex);
-                }
+                Fail(batch, ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// A batch that failed for something one of its items holds runs again in halves, down to single items, so that only
+    /// the item that cannot be written fails and every other one gets the answer it would have had alone. Halves run in
+    /// order: a later item of a key is still written after an earlier one.
+    /// </summary>
+    private async Task RunHalvesAsync(ReadOnlyMemory<Pending> group)
+    {
+        try
+        {
+            var items = new TItem[group.Length];
+            for (var i = 0; i < items.Length; i++)
+            {
+                items[i] = group.Span[i].Item;
+            }
+            var results = await _execute(items, _stopping.Token).ConfigureAwait(false);
+            for (var i = 0; i < group.Length; i++)
+            {
+                group.Span[i].Completion?.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex) when (group.Length > 1 && IsItsItems(ex))
+        {
+            await RunHalvesAsync(group[..(group.Length / 2)]).ConfigureAwait(false);
+            await RunHalvesAsync(group[(group.Length / 2)..]).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            if (group.Length == 1 && IsItsItems(ex))
+            {
+                LogItemFailed(_logger, ex, _name);
+            }
+            else
+            {
+                LogBatchFailed(_logger, ex, _name, group.Length);
+            }
+            foreach (var pending in group.Span)
+            {
+                pending.Completion?.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A failure that may lie in the items rather than in the database or the connection (those are transient: retrying a
+    /// smaller group would only fail again, and the callers answer 503 at once). Cancellation on disposal ends the batch.
+    /// </summary>
+    private bool IsItsItems(Exception exception) =>
+        !TransientFailures.Is(exception) && !(exception is OperationCanceledException && _stopping.IsCancellationRequested);
+
+    private void Fail(List<Pending> batch, Exception exception)
+    {
+        LogBatchFailed(_logger, exception, _name, batch.Count);
+        foreach (var pending in batch)
+        {
+            pending.Completion?.TrySetException(exception);
         }
     }
 
@@ -116,6 +180,12 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Batch {Batch} of {Count} items failed")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string batch, int count);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Batch {Batch} of {Count} items failed for one of its items; retrying it in halves")]
+    private static partial void LogBatchSplit(ILogger logger, Exception exception, string batch, int count);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "An item of batch {Batch} cannot be written; it alone fails")]
+    private static partial void LogItemFailed(ILogger logger, Exception exception, string batch);
 
     private sealed record Pending(TItem Item, TaskCompletionSource<TResult>? Completion);
 }

@@ -44,6 +44,13 @@ public static class Problems
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid payload", detail: detail);
 
+    /// <summary>
+    /// 422: signed and readable, but this delivery alone cannot be stored (the database refuses its data); sending it again
+    /// cannot succeed. The detail says why.
+    /// </summary>
+    public static ProblemHttpResult Unstorable(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot be stored", detail: detail);
+
     public static UnavailableProblem Unavailable(string detail) => new(
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", detail: detail));
 }

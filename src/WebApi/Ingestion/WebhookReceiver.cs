@@ -18,7 +18,7 @@ namespace Orleans.Webhooks.WebApi.Ingestion;
 /// <summary>
 /// One delivery of <c>POST /webhook/{provider}</c>, in the contract's order of checks, a step each:
 /// read (provider known 404, client network 403, size 413) → verify (401) → normalise (415, 400) → validate (400) →
-/// accept (200 accepted or duplicate, 503). A step hands the next one its value or ends the request with its answer.
+/// accept (200 accepted or duplicate, 422, 503). A step hands the next one its value or ends the request with its answer.
 /// The body is read once as raw bytes and verified before anything parses it. Every refusal is counted and goes into
 /// the audit (<see cref="RejectionAudit"/>).
 /// </summary>
@@ -107,10 +107,10 @@ public sealed partial class WebhookReceiver(
         {
             return Refuse(delivery, "invalid", RejectionReasons.InvalidPayload, Problems.BadRequest("The event id is missing or longer than 512 characters."), received.Body);
         }
-        if (HasNul(evt.ExternalId) || HasNul(evt.ProviderType))
+        if (evt.ExternalId.Contains('\0', StringComparison.Ordinal))
         {
-            // PostgreSQL text cannot hold U+0000: such an event could never be stored, and would fail the batch it joined.
-            return Refuse(delivery, "invalid", RejectionReasons.InvalidPayload, Problems.BadRequest("The event id or type contains a NUL character."), received.Body);
+            // The id is the event's key: PostgreSQL text cannot hold U+0000, and rewriting it could make two events one.
+            return Refuse(delivery, "invalid", RejectionReasons.InvalidPayload, Problems.BadRequest("The event id contains a NUL character (U+0000), which cannot be an event's key."), received.Body);
         }
         return new IncomingEvent
         {
@@ -121,17 +121,25 @@ public sealed partial class WebhookReceiver(
             Payload = received.Body,
             ContentType = received.Request.ContentType,
             ReceivedAt = time.GetUtcNow(),
-            Details = WithoutNul(evt.Details),
+            Details = evt.Details,
         };
     }
 
-    /// <summary>Accept: the event grain commits the event (200 accepted) or counts a repeat (200 duplicate); anything else is 503.</summary>
+    /// <summary>
+    /// Accept: the event grain commits the event (200 accepted) or counts a repeat (200 duplicate). An event that alone
+    /// cannot be stored is refused (422, audited: its provider's retries would never succeed); anything else is 503.
+    /// </summary>
     private async Task<Answer> AcceptAsync(Delivery delivery, IncomingEvent incoming, CancellationToken cancellationToken)
     {
         AcceptOutcome outcome;
         try
         {
             outcome = await grains.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming).WaitAsync(AcceptTimeout, cancellationToken);
+        }
+        catch (UnstorableEventException ex)
+        {
+            LogUnstorable(logger, delivery.Provider.Name, incoming.ExternalId, ex.Message);
+            return Refuse(delivery, "unstorable", RejectionReasons.Unstorable, Problems.Unstorable(ex.Message), incoming.Payload);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -154,25 +162,6 @@ public sealed partial class WebhookReceiver(
 
     private static void Count(Delivery delivery, string outcome) =>
         WebhookMetrics.Deliveries.Add(1, new("provider", delivery.Provider.Name), new("outcome", outcome));
-
-    private static bool HasNul(string? text) => text?.Contains('\0') == true;
-
-    private static string? WithoutNul(string? text) => HasNul(text) ? text!.Replace("\0", "", StringComparison.Ordinal) : text;
-
-    /// <summary>
-    /// A NUL in a detail (a name, an email) is never meant, and jsonb refuses it: it is dropped, rather than the event
-    /// being refused for it (the raw payload keeps it, as bytes).
-    /// </summary>
-    private static EventDetails WithoutNul(EventDetails details) => details with
-    {
-        ObjectId = WithoutNul(details.ObjectId),
-        PaymentId = WithoutNul(details.PaymentId),
-        OrderId = WithoutNul(details.OrderId),
-        CustomerId = WithoutNul(details.CustomerId),
-        Currency = WithoutNul(details.Currency),
-        Email = WithoutNul(details.Email),
-        Name = WithoutNul(details.Name),
-    };
 
     /// <summary>Reads the whole body, or returns null as soon as it is longer than the limit.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)
@@ -238,4 +227,7 @@ public sealed partial class WebhookReceiver(
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Could not store {Provider} event {ExternalId}; answered 503")]
     private static partial void LogNotStored(ILogger logger, Exception exception, string provider, string externalId);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "{Provider} event {ExternalId} cannot be stored; answered 422: {Reason}")]
+    private static partial void LogUnstorable(ILogger logger, string provider, string externalId, string reason);
 }

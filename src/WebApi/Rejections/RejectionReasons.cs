@@ -14,6 +14,9 @@ public static class RejectionReasons
     public const string TimestampOutsideTolerance = "timestamp_outside_tolerance";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string InvalidPayload = "invalid_payload";
+
+    /// <summary>Signed and readable, but the database refuses this delivery's data (422).</summary>
+    public const string Unstorable = "unstorable";
     public const string ProviderRateLimited = "provider_rate_limited";
     public const string ClientRateLimited = "client_rate_limited";
 

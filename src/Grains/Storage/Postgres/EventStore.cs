@@ -9,7 +9,8 @@ namespace Orleans.Webhooks.Grains.Storage.Postgres;
 
 /// <summary>
 /// The event store on PostgreSQL's webhook_events table. Writes on the hot path (new events, duplicate counts, outcomes)
-/// go through group-commit batchers: many concurrent grains share one round trip and one commit.
+/// go through group-commit batchers: many concurrent grains share one round trip and one commit. The raw body is stored
+/// byte for byte; the text derived from it (types, details, errors) as <see cref="StoredText"/> makes it storable.
 /// </summary>
 public sealed class EventStore : IEventStore, IAsyncDisposable
 {
@@ -51,11 +52,11 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
         command.Parameters.Add(new NpgsqlParameter<string[]>("provider", batch.Select(e => e.Provider).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", batch.Select(e => e.ExternalId).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("provider_type", batch.Select(e => e.ProviderType).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("type", batch.Select(e => e.Type).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("provider_type", batch.Select(e => StoredText.CleanOrNull(e.ProviderType)).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("type", batch.Select(e => StoredText.CleanOrNull(e.Type)).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<DateTime[]>("received_at", batch.Select(e => e.ReceivedAt.UtcDateTime).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("content_type", batch.Select(e => e.ContentType).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("details", batch.Select(e => JsonSerializer.Serialize(e.Details, DetailsJson)).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("content_type", batch.Select(e => StoredText.CleanOrNull(e.ContentType)).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("details", batch.Select(e => StoredText.CleanJson(JsonSerializer.Serialize(e.Details, DetailsJson))).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("payload", batch.Select(e => e.Payload).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
 
         var inserted = new HashSet<(string, string)>();
@@ -107,7 +108,7 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", rows.Select(o => o.ExternalId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("state", rows.Select(o => o.State).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<int[]>("attempts", rows.Select(o => o.Attempts).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("last_error", rows.Select(o => o.Error).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("last_error", rows.Select(o => StoredText.CleanOrNull(o.Error)).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", rows.Select(o => o.At.UtcDateTime).ToArray()));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return batch.Select(_ => true).ToArray();
@@ -172,7 +173,7 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
         command.Parameters.Add(new NpgsqlParameter<string>("external_id", externalId));
-        command.Parameters.Add(new NpgsqlParameter<string?>("type", type) { NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?>("type", StoredText.CleanOrNull(type)) { NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("recover_after", _recoverAfter));
         var events = await ReadEventsAsync(command).ConfigureAwait(false);
         return events.Count == 0 ? null : events[0];

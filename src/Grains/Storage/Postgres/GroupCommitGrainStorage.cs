@@ -15,7 +15,8 @@ namespace Orleans.Webhooks.Grains.Storage.Postgres;
 /// Orleans storage: a write commits before it returns, and an etag check makes a write from a stale activation fail with
 /// <see cref="InconsistentStateException"/>. A state that carries a <see cref="ViewChange"/> has it appended to the change
 /// log, and its current view updated, in the same statement and so the same commit as the state itself: a change is
-/// never visible without its state, or the other way round.
+/// never visible without its state, or the other way round. State, views and their text are written as
+/// <see cref="StoredText"/> makes them storable (a NUL in a customer's name would fail the write otherwise); keys as they are.
 /// </summary>
 public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 {
@@ -50,7 +51,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var expected = grainState.ETag is null ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-        var json = JsonSerializer.Serialize(grainState.State, Json);
+        var json = StoredText.CleanJson(JsonSerializer.Serialize(grainState.State, Json));
         var change = (grainState.State as IViewChangeSource)?.PendingChange;
         var written = await _writes.EnqueueAsync(new StateWrite(stateName, grainId.ToString(), expected, json, change));
         if (written is not { } etag)
@@ -154,14 +155,14 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         command.Parameters.Add(Text("kind", unique.Select(w => w.Change?.Kind)));
         command.Parameters.Add(Text("provider", unique.Select(w => w.Change?.Provider)));
         command.Parameters.Add(Text("object_id", unique.Select(w => w.Change?.ObjectId)));
-        command.Parameters.Add(Text("status", unique.Select(w => w.Change?.Status)));
-        command.Parameters.Add(Text("view", unique.Select(w => w.Change?.ViewJson)));
+        command.Parameters.Add(Text("status", unique.Select(w => StoredText.CleanOrNull(w.Change?.Status))));
+        command.Parameters.Add(Text("view", unique.Select(w => w.Change?.ViewJson is { } view ? StoredText.CleanJson(view) : null)));
         command.Parameters.Add(new NpgsqlParameter<DateTime?[]>("updated_at", unique.Select(w => w.Change?.UpdatedAt.UtcDateTime).ToArray())
         {
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
         });
         command.Parameters.Add(Text("event_key", unique.Select(w => w.Change?.EventKey)));
-        command.Parameters.Add(Text("event_type", unique.Select(w => w.Change?.EventType)));
+        command.Parameters.Add(Text("event_type", unique.Select(w => StoredText.CleanOrNull(w.Change?.EventType))));
         var written = new Dictionary<StateKey, int>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
