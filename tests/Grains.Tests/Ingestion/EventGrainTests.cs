@@ -1,5 +1,6 @@
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Storage;
 using Orleans.Webhooks.Testing;
 
 namespace Orleans.Webhooks.Grains.Tests.Ingestion;
@@ -96,5 +97,37 @@ public sealed class EventGrainTests(ClusterFixture fixture)
 
         Assert.Equal([ids[2], ids[1]], listed.Select(e => e.ExternalId));
         Assert.Empty(await Query.ListAsync(EventStates.Failed, provider, 10));
+    }
+
+    [Fact]
+    public async Task EventGrain_ExternalIdThatCannotBeStored_ThrowsUnstorableEventExceptionAcrossTheWire()
+    {
+        var incoming = Events.Incoming("evt\0" + Guid.NewGuid().ToString("N"), EventTypes.PaymentCompleted, EventDetails.Empty);
+
+        var error = await Assert.ThrowsAsync<UnstorableEventException>(() => fixture.Client.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming));
+
+        Assert.Contains("22021", error.Message, StringComparison.Ordinal); // PostgreSQL's reason, in our type
+        Assert.Null(error.InnerException);
+    }
+
+    [Fact]
+    public async Task EventGrain_DetailsWithNul_AreStoredEscapedAndProcessed()
+    {
+        var customerId = Events.NewId("cus") + "\0x";
+        var incoming = Events.Incoming(Events.NewId("evt"), EventTypes.CustomerUpdated, new EventDetails { ObjectId = customerId, Name = "Zo\0" + (char)0xD800, Email = "z@example.com" }) with
+        {
+            ProviderType = "customer\0updated",
+        };
+
+        Assert.Equal(AcceptOutcome.Accepted, await fixture.Client.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming));
+
+        var view = await Eventually.MatchesAsync(() => Query.GetAsync(incoming.Provider, incoming.ExternalId), v => v?.State != EventStates.Received);
+        Assert.Equal(EventStates.Processed, view!.State);
+        Assert.Equal("customer\\u0000updated", view.ProviderType);
+        var customer = await fixture.Client.GetGrain<ICustomerGrain>($"test:{StoredText.Clean(customerId)}").GetAsync();
+        Assert.Equal("Zo\\u0000\uFFFD", customer!.Name);
+        var storedName = await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT view->>'name' FROM domain_views WHERE kind = 'customer' AND provider = 'test' AND object_id = @id", ("id", StoredText.Clean(customerId)));
+        Assert.Equal("Zo\\u0000\uFFFD", storedName);
     }
 }
