@@ -114,7 +114,7 @@ public sealed class ReceivingTests(ServiceFixture fixture)
     }
 
     [Fact]
-    public async Task NulCharacters_InTheIdA400_InANameDroppedAndTheEventStored()
+    public async Task NulCharacters_InTheIdA400_InANameEscapedAndTheEventStored()
     {
         const string countAll = "SELECT count(*) FROM webhook_events";
         var before = await TestDatabase.ScalarAsync<long>(Service.ConnectionString, countAll);
@@ -131,7 +131,7 @@ public sealed class ReceivingTests(ServiceFixture fixture)
         }
         await ProcessedEventAsync(eventId);
         var customer = (await Service.GetJsonAsync($"/api/customers/hmac/{customerId}"))!.Value;
-        Assert.Equal(("Ada Lovelace", "ada@example.com"), (customer.GetProperty("name").GetString(), customer.GetProperty("email").GetString()));
+        Assert.Equal(("Ada\\u0000 Lovelace", "ada@example.com"), (customer.GetProperty("name").GetString(), customer.GetProperty("email").GetString()));
     }
 
     [Fact]

@@ -117,4 +117,25 @@ public sealed class GroupCommitGrainStorageTests(ClusterFixture fixture) : IAsyn
         }));
         Assert.Equal(Enumerable.Range(0, 300), reads);
     }
+
+    [Fact]
+    public async Task AWriteThatCannotBeStored_FailsAlone_TheOthersOfItsBatchCommit()
+    {
+        var good = Enumerable.Range(0, 60).Select(_ => (Grain: NewGrain(), State: new CounterState { State = new Counter { Value = 3 } })).ToArray();
+        var poison = GrainId.Create("counter", "bad\0" + Guid.NewGuid().ToString("N")); // PostgreSQL text cannot hold a NUL
+
+        var writes = good.Take(30).Select(g => _storage.WriteStateAsync("counter", g.Grain, g.State)).ToList();
+        var refused = _storage.WriteStateAsync("counter", poison, new CounterState { State = new Counter { Value = 1 } });
+        writes.AddRange(good.Skip(30).Select(g => _storage.WriteStateAsync("counter", g.Grain, g.State)));
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => refused);
+        Assert.True(StorageFailures.IsUnstorable(error), error.SqlState);
+        await Task.WhenAll(writes);
+        foreach (var (grain, _) in good)
+        {
+            var read = new CounterState();
+            await _storage.ReadStateAsync("counter", grain, read);
+            Assert.Equal(3, read.State!.Value);
+        }
+    }
 }

@@ -132,6 +132,33 @@ public sealed class WebhookEndpointsTests : IClassFixture<EdgeFactory>, IDisposa
     }
 
     [Fact]
+    public async Task StorageUnavailable_Returns503WithRetryAfter_NotAudited()
+    {
+        _factory.Grains.Accept = _ => Task.FromException<AcceptOutcome>(new StorageUnavailableException("PostgreSQL did not answer"));
+
+        var (status, _, response) = await SendAsync(Delivery(SeedEvent(NewId())));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(TimeSpan.FromSeconds(Problems.RetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+        Assert.Empty(Audited());
+    }
+
+    [Fact]
+    public async Task EventThatCannotBeStored_Returns422SayingWhy_AndIsAudited()
+    {
+        const string why = "This delivery cannot be stored. PostgreSQL cannot store it: invalid byte sequence (SQLSTATE 22021).";
+        _factory.Grains.Accept = _ => Task.FromException<AcceptOutcome>(new UnstorableEventException(why));
+
+        var (status, body, response) = await SendAsync(Delivery(SeedEvent(NewId())));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(why, body.GetProperty("detail").GetString());
+        Assert.Null(response.Headers.RetryAfter);
+        Assert.Equal([("hmac", RejectionReasons.Unstorable, 422)], Audited());
+    }
+
+    [Fact]
     public async Task MailchimpPing_OnAProviderThatIsNotMailchimp_Returns405()
     {
         using var response = await _http.GetAsync("/webhook/hmac");
