@@ -78,7 +78,8 @@ public sealed class PayPalEventNormaliser : IEventNormaliser
         ObjectId = refund.String("id"),
         PaymentId = refund.String("sale_id") ?? CaptureIdOf(refund),
         OrderId = refund.String("supplementary_data", "related_ids", "order_id") ?? refund.String("parent_payment"),
-        Amount = refund.Decimal("amount", "value") ?? refund.Decimal("amount", "total"),
+        // A v1 sale refund carries its amount negative ("-10.00"): what it gives back is the size.
+        Amount = Size(refund.Decimal("amount", "value") ?? refund.Decimal("amount", "total")),
         Currency = refund.String("amount", "currency_code") ?? refund.String("amount", "currency"),
     };
 
@@ -112,7 +113,7 @@ public sealed class PayPalEventNormaliser : IEventNormaliser
     {
         ObjectId = dispute.String("dispute_id"),
         PaymentId = First(dispute, "disputed_transactions")?.String("seller_transaction_id"),
-        Amount = dispute.Decimal("dispute_amount", "value"),
+        Amount = Size(dispute.Decimal("dispute_amount", "value")),
         Currency = dispute.String("dispute_amount", "currency_code"),
         Outcome = dispute.String("dispute_outcome", "outcome_code") switch
         {
@@ -121,6 +122,8 @@ public sealed class PayPalEventNormaliser : IEventNormaliser
             _ => null,
         },
     };
+
+    private static decimal? Size(decimal? amount) => amount is { } value ? Math.Abs(value) : null;
 
     private static JsonElement? First(JsonElement element, string arrayName) =>
         element.At(arrayName) is { ValueKind: JsonValueKind.Array } items && items.GetArrayLength() > 0 ? items[0] : null;
