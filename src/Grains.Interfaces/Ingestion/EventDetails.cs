@@ -40,5 +40,8 @@ public sealed record EventDetails
     /// </summary>
     [Id(11)] public string? PaymentStatus { get; init; }
 
+    /// <summary>How a dispute ended (<see cref="DisputeOutcomes"/>); null while it is still open.</summary>
+    [Id(12)] public string? Outcome { get; init; }
+
     public static EventDetails Empty { get; } = new();
 }

@@ -3,6 +3,7 @@ using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Routing;
 
 namespace Orleans.Webhooks.Grains.Customers;
 
@@ -15,41 +16,40 @@ namespace Orleans.Webhooks.Grains.Customers;
 internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, StorageNames.Domain)] IPersistentState<CustomerState> state)
     : DomainGrain<CustomerState, CustomerView>(state, DomainKinds.Customer), ICustomerGrain
 {
+    /// <summary>
+    /// Every effect on a customer but its counts is idempotent and independent of order (newest values, newest ids,
+    /// latest activity), and a count is added by one event per payment or order, whose repeats come within minutes
+    /// (see <see cref="CustomerNaming.CountWindow"/>): the newest applied keys are enough, and keep the state bounded
+    /// however many events name the customer.
+    /// </summary>
+    public const int AppliedKeysKept = 200;
+
+    protected override int? MaxAppliedKeys => AppliedKeysKept;
 
     public Task<bool> UpdateAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
     {
+        State.AdoptLegacyIds();
         State.Email = Newest(State.Email, evt.Details.Email, evt);
         State.Name = Newest(State.Name, evt.Details.Name, evt);
         Touch(evt);
     });
 
-    public Task<bool> NamedAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
+    public Task<bool> NamedAsync(WebhookEvent evt, bool countsPayment, bool countsOrder) => ApplyOnceAsync(evt, () =>
     {
-        var details = evt.Details;
-        switch (evt.Type)
+        State.AdoptLegacyIds();
+        var (paymentId, orderId) = EventObjects.PaymentAndOrderOf(evt);
+        if (!string.IsNullOrEmpty(paymentId))
         {
-            case EventTypes.OrderCreated or EventTypes.OrderCancelled:
-                Add(State.OrderIds, details.ObjectId);
-                break;
-            case EventTypes.RefundProcessed:
-                Add(State.PaymentIds, details.PaymentId);
-                Add(State.OrderIds, details.OrderId);
-                break;
-            default:
-                Add(State.PaymentIds, details.ObjectId);
-                Add(State.OrderIds, details.OrderId);
-                break;
+            RecentIds.Add(State.RecentPayments, paymentId, evt.OccurredAt);
+            State.PaymentCount += countsPayment ? 1 : 0;
+        }
+        if (!string.IsNullOrEmpty(orderId))
+        {
+            RecentIds.Add(State.RecentOrders, orderId, evt.OccurredAt);
+            State.OrderCount += countsOrder ? 1 : 0;
         }
         Touch(evt);
     });
-
-    private static void Add(SortedSet<string> ids, string? id)
-    {
-        if (!string.IsNullOrEmpty(id))
-        {
-            ids.Add(id);
-        }
-    }
 
     private void Touch(WebhookEvent evt)
     {
@@ -77,8 +77,10 @@ internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, Stora
         Email = State.Email?.Value,
         Name = State.Name?.Value,
         UpdatedAt = State.UpdatedAt,
-        PaymentIds = [.. State.PaymentIds],
-        OrderIds = [.. State.OrderIds],
+        PaymentIds = State.PaymentIds is { } legacyPayments ? [.. legacyPayments] : RecentIds.InIdOrder(State.RecentPayments),
+        OrderIds = State.OrderIds is { } legacyOrders ? [.. legacyOrders] : RecentIds.InIdOrder(State.RecentOrders),
         LastActivityAt = State.LastActivityAt,
+        PaymentCount = State.PaymentIds?.Count ?? State.PaymentCount,
+        OrderCount = State.OrderIds?.Count ?? State.OrderCount,
     };
 }

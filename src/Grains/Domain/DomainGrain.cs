@@ -31,21 +31,44 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
 
     protected TState State => state.State;
 
+    /// <summary>The most applied event keys the object keeps (besides the retention); null for no limit.</summary>
+    protected virtual int? MaxAppliedKeys => null;
+
+    protected DateTimeOffset Now => Time.GetUtcNow();
+
     /// <summary>Applies <paramref name="apply"/> for the event unless the object has applied the event before.</summary>
-    protected async Task<bool> ApplyOnceAsync(WebhookEvent evt, Action apply)
+    protected Task<bool> ApplyOnceAsync(WebhookEvent evt, Action apply) => ApplyAsync(evt, isNew =>
+    {
+        if (isNew)
+        {
+            apply();
+        }
+        return isNew;
+    });
+
+    /// <summary>
+    /// Folds the event into the state: <paramref name="fold"/> is told whether the object sees the event for the first
+    /// time and answers whether it changed the state. A first sight is recorded with its effect in one write; a repeat
+    /// may still change the state when it carries facts that replace older ones whatever their number (the summary of a
+    /// payment of higher version), and changes nothing otherwise. Returns whether the state was written.
+    /// </summary>
+    protected async Task<bool> ApplyAsync(WebhookEvent evt, Func<bool, bool> fold)
     {
         _justRead = false;
-        if (state.State.HasApplied(evt.Key))
-        {
-            return false;
-        }
+        var isNew = !state.State.HasApplied(evt.Key);
         var key = Key;
         // A state written before view hashes were kept has none: the view as it was is serialised once, here.
         var before = state.State.ViewHash ?? ViewHashes.Of(Serialize(View(key)));
-        apply();
+        if (!fold(isNew))
+        {
+            return false;
+        }
         var now = Time.GetUtcNow();
-        state.State.RecordApplied(evt.Key, now);
-        state.State.TrimApplied(now - Retention.Events);
+        if (isNew)
+        {
+            state.State.RecordApplied(evt.Key, now);
+        }
+        state.State.TrimApplied(now - Retention.Events, MaxAppliedKeys);
         if (evt.OccurredAt > state.State.UpdatedAt)
         {
             state.State.UpdatedAt = evt.OccurredAt;

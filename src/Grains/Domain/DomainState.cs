@@ -45,12 +45,22 @@ public abstract class DomainState : IViewChangeSource
 
     public void RecordApplied(string eventKey, DateTimeOffset appliedAt) => Applied[eventKey] = appliedAt;
 
-    /// <summary>Forgets events applied before <paramref name="horizon"/>: their rows are gone from webhook_events too.</summary>
-    public void TrimApplied(DateTimeOffset horizon)
+    /// <summary>
+    /// Forgets events applied before <paramref name="horizon"/> (their rows are gone from webhook_events too), and beyond
+    /// <paramref name="max"/> the oldest applied, for objects whose every effect but a count is idempotent anyway.
+    /// </summary>
+    public void TrimApplied(DateTimeOffset horizon, int? max = null)
     {
         foreach (var key in Applied.Where(a => a.Value < horizon).Select(a => a.Key).ToList())
         {
             Applied.Remove(key);
+        }
+        if (max is { } limit && Applied.Count > limit)
+        {
+            foreach (var key in Applied.OrderBy(a => a.Value).ThenBy(a => a.Key, StringComparer.Ordinal).Take(Applied.Count - limit).Select(a => a.Key).ToList())
+            {
+                Applied.Remove(key);
+            }
         }
     }
 

@@ -3,12 +3,16 @@ using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Payments;
 
 namespace Orleans.Webhooks.Grains.Orders;
 
 /// <summary>
 /// Let go 200-400 ms after its last applied event (30 idle seconds when only read): the state is in PostgreSQL. Placed on the
 /// silo of the router that first calls it, so that applying an event does not cross silos.
+/// Its amounts are sums over its payments' summaries: every event of a payment it knows reaches it with that payment's
+/// summary, and so does the event that makes the link known, so a refund, dispute or failure that names only the
+/// payment changes the order too, in any order of arrival.
 /// </summary>
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
@@ -19,12 +23,13 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
     public const string Paid = "paid";
     public const string PartiallyRefunded = "partially_refunded";
     public const string Refunded = "refunded";
+    public const string Disputed = "disputed";
     public const string Cancelled = "cancelled";
 
     /// <summary>What Stripe's checkout session (payment_status) and Shopify's order (financial_status) say when paid.</summary>
     private const string ProviderPaid = "paid";
 
-    public Task<bool> CreateAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
+    public Task<ApplyResult> CreateAsync(WebhookEvent evt, PaymentSummary? payment) => ApplyAsync(evt, payment, () =>
     {
         var facts = new OrderFacts
         {
@@ -41,11 +46,9 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
             State.CreatedAt = evt.OccurredAt;
         }
         NotePaidByProvider(evt);
-        // A checkout session names the payment intent that pays it.
-        Report(evt.Details.PaymentId, new OrderPayment { Implied = true }.StampedWith(evt));
     });
 
-    public Task<bool> CancelAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
+    public Task<ApplyResult> CancelAsync(WebhookEvent evt) => ApplyAsync(evt, null, () =>
     {
         var cancelled = new StampedValue { Value = evt.Type ?? "" }.StampedWith(evt);
         if (Stamp.IsNewer(cancelled.Stamp, State.Cancelled?.Stamp))
@@ -54,51 +57,50 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
         }
     });
 
-    public Task<bool> PaymentAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
-    {
-        Report(evt.Details.ObjectId, new OrderPayment
-        {
-            Completed = evt.Type == EventTypes.PaymentCompleted,
-            Amount = evt.Details.Amount,
-            Currency = evt.Details.Currency,
-        }.StampedWith(evt));
-        NotePaidByProvider(evt);
-    });
+    public Task<ApplyResult> PaymentAsync(WebhookEvent evt, PaymentSummary payment) => ApplyAsync(evt, payment, () => NotePaidByProvider(evt));
 
-    public Task<bool> RefundAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
+    /// <summary>The event's own facts once, and the payment's summary when it is newer than the one the order has.</summary>
+    private async Task<ApplyResult> ApplyAsync(WebhookEvent evt, PaymentSummary? payment, Action apply)
     {
-        var details = evt.Details;
-        var amount = details.Amount ?? 0m;
-        if (details.AmountIsTotal)
+        var applied = false;
+        await ApplyAsync(evt, isNew =>
         {
-            var paymentId = details.PaymentId ?? "";
-            State.RefundTotals[paymentId] = Math.Max(State.RefundTotals.GetValueOrDefault(paymentId), amount);
-        }
-        else
-        {
-            State.RefundIncrements[evt.Key] = amount;
-        }
-        // A refund implies that its payment completed; the payment's own event, when it comes, says more.
-        Report(details.PaymentId, new OrderPayment { Implied = true, Completed = true, Amount = details.PaymentAmount, Currency = details.Currency }.StampedWith(evt));
-    });
-
-    /// <summary>
-    /// Keeps, per payment, the strongest report by a total order (a payment's own event over what another event implies,
-    /// a completion over a failure, then the newest), so the result is the same whatever order the reports came in.
-    /// </summary>
-    private void Report(string? paymentId, OrderPayment reported)
-    {
-        if (string.IsNullOrEmpty(paymentId))
-        {
-            return;
-        }
-        if (!State.Payments.TryGetValue(paymentId, out var known) || Rank(reported).CompareTo(Rank(known)) > 0)
-        {
-            State.Payments[paymentId] = reported;
-        }
+            if (isNew)
+            {
+                apply();
+                State.Customer = CustomerNaming.Note(State.Customer, evt.Details.CustomerId, evt.Key, Now);
+            }
+            var folded = payment is not null && Fold(payment);
+            applied = isNew;
+            return isNew || folded;
+        });
+        return CustomerNaming.Result(State.Customer, applied, Now);
     }
 
-    private static (bool Own, bool Completed, Stamp Stamp) Rank(OrderPayment payment) => (!payment.Implied, payment.Completed, payment.Stamp);
+    /// <summary>Keeps the payment's summary of the highest version: repeats and late arrivals of older ones change nothing.</summary>
+    private bool Fold(PaymentSummary payment)
+    {
+        if (State.Payments.TryGetValue(payment.PaymentId, out var known) && known.Version >= payment.Version)
+        {
+            return false;
+        }
+        State.Payments[payment.PaymentId] = new OrderPayment
+        {
+            Version = payment.Version,
+            Status = payment.Status,
+            Completed = payment.Paid,
+            Amount = payment.Amount,
+            Currency = payment.Currency,
+            RefundedAmount = payment.RefundedAmount,
+            DisputedAmount = payment.DisputedAmount,
+            UpdatedAt = payment.UpdatedAt,
+        };
+        if (payment.UpdatedAt > State.UpdatedAt)
+        {
+            State.UpdatedAt = payment.UpdatedAt;
+        }
+        return true;
+    }
 
     private void NotePaidByProvider(WebhookEvent evt)
     {
@@ -113,20 +115,23 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
     protected override OrderView? View((string Provider, string Id) key)
     {
         var created = State.Created;
-        var paid = State.Payments.Values.Where(p => p.Completed).Sum(p => p.Amount ?? 0m);
+        var payments = State.Payments.Values;
+        var paid = payments.Where(p => p.Completed).Sum(p => p.Amount ?? 0m);
         if (paid == 0m && State.PaidByProvider)
         {
             paid = created?.Total ?? 0m;
         }
-        var reported = State.RefundIncrements.Values.Sum() + State.RefundTotals.Values.Sum();
+        var reported = payments.Sum(p => p.RefundedAmount) + LegacyRefunded();
         var refunded = paid > 0m ? Math.Min(reported, paid) : reported;
-        var anyCompleted = State.PaidByProvider || State.Payments.Values.Any(p => p.Completed);
-        var status = (State.Cancelled, refunded, anyCompleted) switch
+        var anyCompleted = State.PaidByProvider || payments.Any(p => p.Completed);
+        var disputed = payments.Any(p => p.Status is PaymentStatuses.Disputed or PaymentStatuses.ChargedBack);
+        var status = (State.Cancelled, disputed, refunded, anyCompleted) switch
         {
-            ({ }, _, _) => Cancelled,
-            (_, > 0m, _) when paid > 0m && refunded >= paid => Refunded,
-            (_, > 0m, _) => PartiallyRefunded,
-            (_, _, true) => Paid,
+            ({ }, _, _, _) => Cancelled,
+            (_, true, _, _) => Disputed,
+            (_, _, > 0m, _) when paid > 0m && refunded >= paid => Refunded,
+            (_, _, > 0m, _) => PartiallyRefunded,
+            (_, _, _, true) => Paid,
             _ => Created,
         };
         return new OrderView
@@ -135,7 +140,7 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
             Id = key.Id,
             Status = status,
             Total = created?.Total,
-            Currency = created?.Currency ?? State.Payments.Values.Select(p => p.Currency).FirstOrDefault(c => c is not null),
+            Currency = created?.Currency ?? payments.OrderBy(p => p.Version == 0).Select(p => p.Currency).FirstOrDefault(c => c is not null),
             CustomerId = created?.CustomerId,
             CreatedAt = State.CreatedAt ?? State.UpdatedAt,
             PaidAmount = paid,
@@ -143,5 +148,16 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
             PaymentIds = [.. State.Payments.Keys.Order(StringComparer.Ordinal)],
             UpdatedAt = State.UpdatedAt,
         };
+    }
+
+    /// <summary>
+    /// Refunds as states written before payment summaries kept them: running totals of payments that have handed over
+    /// no summary since, and increments while no payment has.
+    /// </summary>
+    private decimal LegacyRefunded()
+    {
+        var totals = State.RefundTotals.Where(t => !State.Payments.TryGetValue(t.Key, out var p) || p.Version == 0).Sum(t => t.Value);
+        var increments = State.Payments.Values.Any(p => p.Version > 0) ? 0m : State.RefundIncrements.Values.Sum();
+        return totals + increments;
     }
 }

@@ -131,7 +131,7 @@ public static partial class ChangeEndpoints
         var provider = NullIfEmpty(query["provider"])?.ToLowerInvariant();
         try
         {
-            var (items, next) = await store.ListAsync(kind, provider, NullIfEmpty(query["status"]), updatedAfter, after, (int)limit, http.RequestAborted);
+            var (items, next) = await store.ListAsync(kind, provider, NullIfEmpty(query["status"]), NullIfEmpty(query["customer"]), updatedAfter, after, (int)limit, http.RequestAborted);
             return Results.Ok(new { items, next });
         }
         catch (NpgsqlException ex)

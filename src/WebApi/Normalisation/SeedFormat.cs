@@ -5,7 +5,8 @@ namespace Orleans.Webhooks.WebApi.Normalisation;
 
 /// <summary>
 /// The <c>data</c> object of the seed format, shared by the hmac and standard-webhooks schemes: <c>id</c>, <c>amount</c>
-/// in minor units, <c>currency</c>, <c>customer</c>, <c>payment</c> (for refunds), <c>order</c>, <c>email</c>, <c>name</c>.
+/// in minor units, <c>currency</c>, <c>customer</c>, <c>payment</c> (for refunds and disputes), <c>order</c>, <c>email</c>,
+/// <c>name</c>, <c>outcome</c> (<c>won</c> or <c>lost</c>, for a closed dispute).
 /// </summary>
 public static class SeedFormat
 {
@@ -22,6 +23,7 @@ public static class SeedFormat
             Currency = currency,
             Email = data.String("email"),
             Name = data.String("name"),
+            Outcome = data.String("outcome"),
             OccurredAt = occurredAt,
         };
     }

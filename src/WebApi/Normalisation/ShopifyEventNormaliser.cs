@@ -24,6 +24,8 @@ public sealed class ShopifyEventNormaliser : IEventNormaliser
         ["customers/create"] = EventTypes.CustomerUpdated,
         ["customers/update"] = EventTypes.CustomerUpdated,
         ["refunds/create"] = EventTypes.RefundProcessed,
+        ["disputes/create"] = EventTypes.DisputeOpened,
+        ["disputes/update"] = EventTypes.DisputeClosed,
     };
 
     public bool CanRead(string? mediaType) => MediaTypes.IsJsonOrUnspecified(mediaType);
@@ -44,6 +46,7 @@ public sealed class ShopifyEventNormaliser : IEventNormaliser
             "orders" => Order(body, topic),
             "refunds" => Refund(body),
             "customers" => Customer(body),
+            "disputes" => Dispute(body),
             _ => new EventDetails { ObjectId = body.String("id") },
         };
         var occurredAt = TriggeredAt(request) ?? body.Time("updated_at") ?? body.Time("created_at") ?? body.Time("processed_at");
@@ -96,6 +99,25 @@ public sealed class ShopifyEventNormaliser : IEventNormaliser
             Currency = currency,
         };
     }
+
+    /// <summary>
+    /// A dispute of an order's payment (Shopify's payment is the order): won, or lost (also when the merchant accepted
+    /// it); any other status (needs_response, under_review) leaves it open.
+    /// </summary>
+    private static EventDetails Dispute(JsonElement dispute) => new()
+    {
+        ObjectId = dispute.String("id"),
+        PaymentId = dispute.String("order_id"),
+        OrderId = dispute.String("order_id"),
+        Amount = dispute.Decimal("amount"),
+        Currency = dispute.String("currency"),
+        Outcome = dispute.String("status") switch
+        {
+            "won" => DisputeOutcomes.Won,
+            "lost" or "accepted" => DisputeOutcomes.Lost,
+            _ => null,
+        },
+    };
 
     private static EventDetails Customer(JsonElement customer)
     {

@@ -20,7 +20,14 @@ public sealed class StripeEventNormaliser : IEventNormaliser
         ["customer.created"] = EventTypes.CustomerUpdated,
         ["customer.updated"] = EventTypes.CustomerUpdated,
         ["charge.refunded"] = EventTypes.RefundProcessed,
+        ["charge.refund.updated"] = EventTypes.RefundFailed,
+        ["refund.updated"] = EventTypes.RefundFailed,
+        ["charge.dispute.created"] = EventTypes.DisputeOpened,
+        ["charge.dispute.closed"] = EventTypes.DisputeClosed,
     };
+
+    /// <summary>The refund statuses after which a refund reported before no longer counts.</summary>
+    private static readonly HashSet<string> RefundUndone = new(StringComparer.Ordinal) { "failed", "canceled" };
 
     public bool CanRead(string? mediaType) => MediaTypes.IsJsonOrUnspecified(mediaType);
 
@@ -36,7 +43,13 @@ public sealed class StripeEventNormaliser : IEventNormaliser
         }
         var providerType = body.String("type");
         var type = types.Map(providerType);
-        var details = body.At("data", "object") is { } obj ? Details(obj, providerType, type) : EventDetails.Empty;
+        var obj = body.At("data", "object");
+        var details = obj is { } o ? Details(o, providerType, type) : EventDetails.Empty;
+        if (type == EventTypes.RefundFailed && obj?.String("object") == "refund" && !RefundUndone.Contains(obj?.String("status") ?? ""))
+        {
+            // refund.updated also reports a refund that goes on (pending → succeeded): only a failure or cancellation undoes it.
+            type = null;
+        }
         return new NormalisedEvent(id, providerType, type, details with { OccurredAt = body.Time("created") });
     }
 
@@ -84,6 +97,21 @@ public sealed class StripeEventNormaliser : IEventNormaliser
                     PaymentId = obj.String("payment_intent") ?? obj.String("charge"),
                     Amount = obj.MinorUnits(exponent, "amount"),
                     Currency = currency,
+                };
+            case "dispute":
+                // The dispute names the charge and (from API 2022-11-15) the payment intent it disputes; status tells the outcome.
+                return new EventDetails
+                {
+                    ObjectId = obj.String("id"),
+                    PaymentId = obj.String("payment_intent") ?? obj.String("charge"),
+                    Amount = obj.MinorUnits(exponent, "amount"),
+                    Currency = currency,
+                    Outcome = obj.String("status") switch
+                    {
+                        "won" or "warning_closed" => DisputeOutcomes.Won,
+                        "lost" => DisputeOutcomes.Lost,
+                        _ => null,
+                    },
                 };
             case "checkout.session":
                 // The session is the order; it names the payment intent that pays it, and says whether it is paid.

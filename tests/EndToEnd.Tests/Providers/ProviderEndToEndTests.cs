@@ -11,7 +11,7 @@ namespace Orleans.Webhooks.EndToEnd.Tests.Providers;
 /// programs, and its effect read back through the management API; and per scheme, a forged delivery refused.
 /// </summary>
 [Collection(ProviderCollection.Name)]
-public sealed class ProviderEndToEndTests(ProviderFixture fixture)
+public sealed partial class ProviderEndToEndTests(ProviderFixture fixture)
 {
     private Service Service => fixture.Service;
 

@@ -140,7 +140,8 @@ public static class ProviderPayloads
         return StripeEvent(eventId, "charge.refunded", charge, Unix(at), """{ "amount_refunded": 0, "refunded": false }""");
     }
 
-    public static string StripeCheckoutSessionCompleted(string eventId, string sessionId, long amountTotal, string currency, string customerId, string email)
+    public static string StripeCheckoutSessionCompleted(
+        string eventId, string sessionId, long amountTotal, string currency, string customerId, string email, string? paymentIntentId = null, DateTimeOffset? at = null)
     {
         var session = $$"""
             {
@@ -165,7 +166,7 @@ public static class ProviderPayloads
                   "locale": null,
                   "metadata": {},
                   "mode": "payment",
-                  "payment_intent": "pi_{{Guid.NewGuid():N}}",
+                  "payment_intent": "{{paymentIntentId ?? $"pi_{Guid.NewGuid():N}"}}",
                   "payment_method_types": ["card"],
                   "payment_status": "paid",
                   "status": "complete",
@@ -175,7 +176,7 @@ public static class ProviderPayloads
                   "url": null
                 }
             """;
-        return StripeEvent(eventId, "checkout.session.completed", session, Unix(null));
+        return StripeEvent(eventId, "checkout.session.completed", session, Unix(at));
     }
 
     public static string StripeCustomer(string eventId, string type, string customerId, string email, string name, DateTimeOffset? at = null)
