@@ -50,8 +50,8 @@ internal sealed class ChangeWindow(long cursor)
     }
 
     /// <summary>
-    /// Up to <paramref name="max"/> changes to send in one POST, in change order: the front changes of ready objects,
-    /// each object's consecutively. <paramref name="capOf"/> can lower the size of a batch that holds a given change
+    /// Up to <paramref name="max"/> changes to send in one POST, in change order: the front changes of ready objects
+    /// (several of one object when it has several waiting). <paramref name="capOf"/> can lower the size of a batch that holds a given change
     /// (a change that failed goes in smaller batches, down to alone). Empty when nothing is ready.
     /// </summary>
     public IReadOnlyList<Change> TakeBatch(int max, Func<Change, int> capOf)
@@ -93,6 +93,8 @@ internal sealed class ChangeWindow(long cursor)
             _ready.Remove(node);
             node = next;
         }
+        // Change order across objects too: a receiver that applies a batch in its order applies the commits' order.
+        batch.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return batch;
     }
 

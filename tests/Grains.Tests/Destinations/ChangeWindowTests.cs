@@ -75,7 +75,7 @@ public sealed class ChangeWindowTests
         }
 
         var first = window.TakeBatch(4, _ => 4);
-        Assert.Equal([1L, 3, 5, 2], first.Select(c => c.Seq)); // a's three changes one after the other, then b
+        Assert.Equal([1L, 2, 3, 5], first.Select(c => c.Seq)); // a's three changes and b's, in change order
         Assert.Equal([4L], window.TakeBatch(4, _ => 4).Select(c => c.Seq));
         Assert.Empty(window.TakeBatch(4, _ => 4)); // a, b and c are in flight
 
@@ -92,10 +92,11 @@ public sealed class ChangeWindowTests
         {
             window.Add(Of(seq, id));
         }
-        var batch = window.TakeBatch(4, _ => 4); // 1, 3 (a), 2 (b), 4 (c)
+        var batch = window.TakeBatch(3, _ => 3); // 1, 3 (a), 2 (b), in change order: 1, 2, 3
 
-        window.Finish(batch, 1); // a's first change delivered; the rest given back
-        Assert.Equal([3L, 2, 4, 5], window.TakeBatch(10, _ => 10).Select(c => c.Seq));
+        window.Finish(batch, 1); // a's first change delivered; the rest given back, and taken first
+        Assert.Equal([2L, 3], window.TakeBatch(2, _ => 10).Select(c => c.Seq));
+        Assert.Equal([4L, 5], window.TakeBatch(10, _ => 10).Select(c => c.Seq));
         Assert.Equal(1, window.Cursor);
     }
 
