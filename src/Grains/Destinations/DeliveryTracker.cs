@@ -3,13 +3,14 @@ using Orleans.Webhooks.Grains.Interfaces.Destinations;
 namespace Orleans.Webhooks.Grains.Destinations;
 
 /// <summary>
-/// What a destination knows of its failing changes, and what to do after a POST fails. A failing batch is split only
-/// while the receiver shows it is up (some POST was acknowledged since the batch began failing): then the batch's
-/// changes go back to the window and are sent again in batches half as large, down to alone, which finds the change
-/// that fails in a few rounds. While nothing is acknowledged (the receiver is down) the sender keeps its batch and
-/// probes with smaller parts of it, with backoff, so it is neither split for nothing nor parked: past the retry horizon
-/// the destination pauses. A change that failed alone <c>ParkAfter</c> attempts while others were acknowledged is
-/// parked.
+/// What a destination knows of its failing changes, and what to do after a POST fails. A failing batch is split when
+/// the receiver shows it is up and refuses something in it: it answered with a refusal (a 4xx or 500, not a gateway's
+/// or an overloaded server's 502, 503, 504, 408 or 429), or some POST was acknowledged since the batch began failing.
+/// Then the batch's changes go back to the window and are sent again in batches half as large, down to alone, which
+/// finds the change that fails in a few rounds. While the receiver is silent or unavailable the sender keeps its batch
+/// and probes with smaller parts of it, with backoff. A change that failed alone <c>ParkAfter</c> attempts while others
+/// were acknowledged is parked; when nothing is acknowledged, nothing is parked and, past the retry horizon, the
+/// destination pauses.
 /// </summary>
 internal sealed class DeliveryTracker
 {
@@ -69,9 +70,10 @@ internal sealed class DeliveryTracker
 
     /// <summary>
     /// A POST of <paramref name="sent"/> (the first part of a batch of <paramref name="held"/> changes) that began at
-    /// <paramref name="started"/> failed at <paramref name="now"/>: what the sender does next.
+    /// <paramref name="started"/> failed at <paramref name="now"/>, answered <paramref name="status"/> (null: no answer):
+    /// what the sender does next.
     /// </summary>
-    public FailureVerdict Failed(IReadOnlyList<Change> sent, int held, DateTimeOffset started, DateTimeOffset now, string error, DestinationOptions settings)
+    public FailureVerdict Failed(IReadOnlyList<Change> sent, int held, DateTimeOffset started, DateTimeOffset now, int? status, string error, DestinationOptions settings)
     {
         var since = now;
         foreach (var change in sent)
@@ -94,7 +96,7 @@ internal sealed class DeliveryTracker
         {
             return FailureVerdict.Pause;
         }
-        if (sent.Count > 1 && receiverUp)
+        if (sent.Count > 1 && (receiverUp || Refused(status)))
         {
             foreach (var change in sent)
             {
@@ -104,6 +106,9 @@ internal sealed class DeliveryTracker
         }
         return held > 1 && sent.Count > 1 ? FailureVerdict.Shrink : FailureVerdict.Retry;
     }
+
+    /// <summary>An answer by which a receiver refuses what it was sent, rather than being unavailable.</summary>
+    private static bool Refused(int? status) => status is >= 400 and < 600 and not (408 or 429 or 502 or 503 or 504);
 
     /// <summary>A change parked or skipped: no longer failing here.</summary>
     public void Forget(long seq)

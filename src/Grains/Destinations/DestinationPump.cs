@@ -159,7 +159,7 @@ internal sealed partial class DestinationPump(
                 return sent.Count;
             }
             var wasFailing = tracker.AttemptsOf(sent[0].Seq) > 0;
-            var verdict = tracker.Failed(sent, batch.Count, started, now, result.Error!, settings);
+            var verdict = tracker.Failed(sent, batch.Count, started, now, result.Status, result.Error!, settings);
             if (!wasFailing)
             {
                 LogDeliveryFailing(logger, name, sent.Count == 1 ? sent[0].Id : $"{sent[0].Id}-{sent[^1].Id}", result.Error!);
