@@ -59,7 +59,7 @@ run_batch() {
   PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
   ensure_database "$db"
   apply_schema "$db"
-  start receiver "$BENCH_DIR/SlowErp/bin/Release/net10.0" SlowErp.dll "ASPNETCORE_URLS=http://127.0.0.1:$receiver_port"
+  start receiver "$BENCH_DIR/SlowErp/bin/Release/net10.0" Orleans.Webhooks.SlowErp.dll "ASPNETCORE_URLS=http://127.0.0.1:$receiver_port"
   wait_until 60 "the receiver" curl -fsS "http://127.0.0.1:$receiver_port/health"
   local env=("ConnectionStrings__Webhooks=$cs" Orleans__ClusterId=bench-erp Orleans__ServiceId=bench-erp
     "Webhooks__Providers__hmac__Secrets__0=$secret" Webhooks__RateLimit__PermitsPerSecond=0
@@ -86,7 +86,7 @@ run_batch() {
     sleep 0.2
   done
   changes[$batch]="$(stat changes)" posts[$batch]="$(stat posts)"
-  per_second[$batch]="$(awk -v c="${changes[$batch]}" -v f="$(stat firstAt)" -v l="$(stat lastAt)" 'BEGIN { printf "%.0f", l > f ? c * 1000 / (l - f) : 0 }')"
+  per_second[$batch]="$(awk -v c="${changes[$batch]}" -v f="$(stat firstAt)" -v l="$(stat lastAt)" 'BEGIN { printf "%.0f", (l > f) ? c * 1000 / (l - f) : 0 }')"
   say "Batch $batch: ${changes[$batch]} changes in ${posts[$batch]} POSTs, ${per_second[$batch]}/s, all pushed ${lag[$batch]} after the load"
   stop_all
 }

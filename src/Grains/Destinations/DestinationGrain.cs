@@ -204,7 +204,7 @@ internal sealed partial class DestinationGrain(
         }
     }
 
-    bool IPumpHost.HasUnsaved(long cursor) => _unsaved.Count > 0 || _tracker.FailingSince != _row.FailingSince;
+    bool IPumpHost.HasUnsaved() => _unsaved.Count > 0 || _tracker.FailingSince != _row.FailingSince;
 
     void IPumpHost.Record(RecordedAttempt attempt) => _unsaved.Add(attempt);
 

@@ -70,7 +70,7 @@ internal sealed partial class DestinationPump(
                     {
                         running.Add(DeliverAsync(batch, stop), batch);
                     }
-                    if (Stopwatch.GetElapsedTime(lastSave) >= SaveInterval && (window.Cursor != savedCursor || host.HasUnsaved(window.Cursor)))
+                    if (Stopwatch.GetElapsedTime(lastSave) >= SaveInterval && (window.Cursor != savedCursor || host.HasUnsaved()))
                     {
                         lastSave = Stopwatch.GetTimestamp();
                         if (!await host.SaveAsync(window.Cursor, stop))

@@ -4,7 +4,7 @@ namespace Orleans.Webhooks.Grains.Destinations;
 internal interface IPumpHost
 {
     /// <summary>Attempts not written yet, or a failing-since not saved yet.</summary>
-    bool HasUnsaved(long cursor);
+    bool HasUnsaved();
 
     /// <summary>Writes the cursor, state and attempts; false when another activation wrote the row (sending stops).</summary>
     Task<bool> SaveAsync(long cursor, CancellationToken cancellationToken);
