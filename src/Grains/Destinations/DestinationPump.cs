@@ -37,7 +37,8 @@ internal sealed partial class DestinationPump(
     public async Task RunAsync(long cursor, DestinationOptions settings, CancellationToken stop)
     {
         var window = _window = new ChangeWindow(cursor);
-        var running = new Dictionary<Task<int>, IReadOnlyList<Change>>();
+        // By batch, not by task: a delivery that ends without awaiting returns a cached task, the same for many batches.
+        var running = new Dictionary<IReadOnlyList<Change>, Task<int>>(ReferenceEqualityComparer.Instance);
         var kinds = settings.EffectiveKinds;
         var readFull = false;
         var lastRead = 0L;
@@ -68,7 +69,7 @@ internal sealed partial class DestinationPump(
                     var current = settingsOf() ?? settings;
                     while (running.Count < current.Concurrency && window.TakeBatch(current.Batch, c => tracker.CapOf(c, current)) is { Count: > 0 } batch)
                     {
-                        running.Add(DeliverAsync(batch, stop), batch);
+                        running.Add(batch, DeliverAsync(batch, stop));
                     }
                     if (Stopwatch.GetElapsedTime(lastSave) >= SaveInterval && (window.Cursor != savedCursor || host.HasUnsaved()))
                     {
@@ -94,17 +95,17 @@ internal sealed partial class DestinationPump(
                 {
                     tick = Task.Delay(PollInterval, stop);
                 }
-                await Task.WhenAny(running.Keys.Append(tick));
-                foreach (var (task, batch) in running.Where(r => r.Key.IsCompleted).ToList())
+                await Task.WhenAny(running.Values.Append(tick));
+                foreach (var (batch, task) in running.Where(r => r.Value.IsCompleted).ToList())
                 {
-                    running.Remove(task);
+                    running.Remove(batch);
                     window.Finish(batch, task.Result);
                 }
             }
         }
         finally
         {
-            foreach (var (task, batch) in running)
+            foreach (var (batch, task) in running)
             {
                 window.Finish(batch, await task);
             }
