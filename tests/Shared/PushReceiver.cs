@@ -13,7 +13,8 @@ namespace Orleans.Webhooks.Testing;
 /// A business system's webhook endpoint, as the README's Odoo controller does it: Kestrel on a loopback port of the test
 /// process, verifying each POST's signature over the raw body with the shared secret (hmac: hex HMAC-SHA256 in
 /// X-Webhook-Signature, compared in constant time; standard-webhooks: v1 signature over id.timestamp.body). It records
-/// every POST, and can be taken down and brought up again on the same port.
+/// every POST, and can be taken down and brought up again on the same port. A batch (<c>{"changes":[...]}</c>) is
+/// answered as one transaction would be: a 500 for all of it when any change in it is refused.
 /// </summary>
 public sealed class PushReceiver : IAsyncDisposable
 {
@@ -27,10 +28,17 @@ public sealed class PushReceiver : IAsyncDisposable
         FailFirstTime,
     }
 
-    /// <summary>One POST as received: the change id, its type, the object it is about, and what was answered.</summary>
+    /// <summary>
+    /// One change as received: its id, type, the object it is about, its own JSON, whether the POST that carried it was
+    /// signed right (and carried the id header that goes with it), and what that POST was answered.
+    /// </summary>
     public sealed record Post(string Id, string Type, string Object, string Body, bool SignatureValid, int Status);
 
+    /// <summary>One POST: its id header, whether it was a batch, the ids of the changes it carried, its body and its answer.</summary>
+    public sealed record Request(string HeaderId, bool Batch, IReadOnlyList<string> ChangeIds, string Body, bool SignatureValid, int Status);
+
     private readonly ConcurrentQueue<Post> _posts = new();
+    private readonly ConcurrentQueue<Request> _requests = new();
     private readonly ConcurrentDictionary<string, bool> _seen = new();
     private WebApplication? _app;
 
@@ -57,8 +65,11 @@ public sealed class PushReceiver : IAsyncDisposable
     /// <summary>How long each answer takes.</summary>
     public TimeSpan Delay { get; set; }
 
-    /// <summary>Every POST in arrival order.</summary>
+    /// <summary>Every change received, in arrival order (a batch's in its order).</summary>
     public IReadOnlyList<Post> Posts => _posts.ToArray();
+
+    /// <summary>Every POST in arrival order.</summary>
+    public IReadOnlyList<Request> Requests => _requests.ToArray();
 
     /// <summary>The ids answered with a 2xx.</summary>
     public IReadOnlySet<string> Delivered => _posts.Where(p => p.Status < 300).Select(p => p.Id).ToHashSet();
@@ -101,23 +112,35 @@ public sealed class PushReceiver : IAsyncDisposable
         var valid = Format == "standard-webhooks" ? StandardWebhooksValid(request, raw) : HmacValid(request, raw);
         using var json = JsonDocument.Parse(raw);
         var root = json.RootElement;
-        var id = root.GetProperty("id").GetString()!;
-        var type = root.GetProperty("type").GetString()!;
-        var data = root.GetProperty("data");
+        var batch = root.TryGetProperty("changes", out var list);
+        var changes = batch ? list.EnumerateArray().ToList() : [root];
+        var ids = changes.Select(c => c.GetProperty("id").GetString()!).ToList();
         var headerId = Format == "standard-webhooks" ? request.Headers["webhook-id"].ToString() : request.Headers["X-Webhook-Id"].ToString();
-        valid &= headerId == id;
-        var objectKey = $"{type.Split('.')[0]}:{data.GetProperty("provider").GetString()}:{data.GetProperty("id").GetString()}";
+        var expectedId = !batch ? ids[0] : Format == "standard-webhooks" ? $"batch_{ids[0]}_{ids[^1]}" : $"{ids[0]}-{ids[^1]}";
+        valid &= headerId == expectedId;
+        var received = changes.Select(change =>
+        {
+            var type = change.GetProperty("type").GetString()!;
+            var data = change.GetProperty("data");
+            var objectKey = $"{type.Split('.')[0]}:{data.GetProperty("provider").GetString()}:{data.GetProperty("id").GetString()}";
+            return (Id: change.GetProperty("id").GetString()!, Type: type, Object: objectKey, Body: change.GetRawText());
+        }).ToList();
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay);
         }
-        var status = objectKey == FailingObject ? 500 : Answer switch
+        var status = received.Any(c => c.Object == FailingObject) ? 500 : Answer switch
         {
             Behaviour.Fail => 500,
-            Behaviour.FailFirstTime when _seen.TryAdd(id, true) => 500,
+            // Every id of the POST is marked seen: a batch that carries an id for the first time fails as a whole.
+            Behaviour.FailFirstTime when ids.Count(id => _seen.TryAdd(id, true)) > 0 => 500,
             _ => 200,
         };
-        _posts.Enqueue(new Post(id, type, objectKey, Encoding.UTF8.GetString(raw), valid, status));
+        foreach (var change in received)
+        {
+            _posts.Enqueue(new Post(change.Id, change.Type, change.Object, batch ? change.Body : Encoding.UTF8.GetString(raw), valid, status));
+        }
+        _requests.Enqueue(new Request(headerId, batch, ids, Encoding.UTF8.GetString(raw), valid, status));
         return Results.StatusCode(status);
     }
 

@@ -39,6 +39,23 @@ public sealed class DestinationOptions
     /// </summary>
     public int Concurrency { get; set; } = 32;
 
+    /// <summary>
+    /// Most changes in one POST. 1 sends each change by itself; above 1, every POST carries
+    /// <c>{"changes":[...]}</c> in change order (contract, section 6). A batch goes as soon as a lane is free, with what
+    /// is waiting then: at low rates a batch holds one change and adds no latency; under load batches fill. Receivers
+    /// that pay per request (Odoo: a worker and a transaction each) want 100.
+    /// </summary>
+    public int Batch { get; set; } = 1;
+
+    /// <summary>
+    /// Attempts after which a change that keeps failing, while other changes to this destination are delivered, is
+    /// parked: set aside for an operator to retry or skip, so that the rest goes on.
+    /// </summary>
+    public int ParkAfter { get; set; } = 10;
+
+    /// <summary>True when POSTs carry the batch body, whatever their number of changes.</summary>
+    public bool Batched => Batch > 1;
+
     /// <summary>The kinds this destination receives, lower case.</summary>
     public IReadOnlyList<string> EffectiveKinds =>
         Kinds.Count == 0 ? AllKinds : Kinds.Select(k => k.Trim().ToLowerInvariant()).Distinct().ToArray();

@@ -10,6 +10,9 @@ public sealed class DestinationsOptionsValidator : IValidateOptions<Destinations
 {
     private const string WhsecPrefix = "whsec_";
 
+    /// <summary>Most changes in one POST: bounds a request's body and a receiver's transaction.</summary>
+    public const int MaxBatch = 1000;
+
     public ValidateOptionsResult Validate(string? name, DestinationsOptions options)
     {
         var failures = new List<string>();
@@ -69,6 +72,14 @@ public sealed class DestinationsOptionsValidator : IValidateOptions<Destinations
         if (settings.Concurrency is < 1 or > 256)
         {
             yield return "Concurrency: must be between 1 and 256.";
+        }
+        if (settings.Batch is < 1 or > MaxBatch)
+        {
+            yield return $"Batch: must be between 1 and {MaxBatch}.";
+        }
+        if (settings.ParkAfter < 1)
+        {
+            yield return "ParkAfter: must be at least 1.";
         }
     }
 

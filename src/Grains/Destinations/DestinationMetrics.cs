@@ -1,36 +1,27 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 
 /// <summary>
-/// Push instruments on the "Orleans.Webhooks" meter: each destination's lag, reported by the silo its sender runs on, and
-/// its delivery attempts by outcome.
+/// Push instruments of the silo that runs a destination's sender, on the "Orleans.Webhooks" meter (exported over OTLP):
+/// its POSTs by outcome and how many changes each carried. A destination's lag, paused state, parked changes and
+/// attempts per change are read from PostgreSQL by the web API for <c>/metrics</c>, whichever silo sends.
 /// </summary>
 internal static class DestinationMetrics
 {
     private static readonly Meter Meter = new(WebhookMetrics.MeterName);
-    private static readonly ConcurrentDictionary<string, (long Changes, DateTimeOffset? OldestPendingAt)> Lags = new();
 
-    private static readonly Counter<long> Attempts = Meter.CreateCounter<long>(
-        "webhooks.destination.attempts", description: "POSTs to push destinations by destination and outcome");
+    private static readonly Counter<long> Posts = Meter.CreateCounter<long>(
+        "webhooks.destination.posts", "{request}", "POSTs to push destinations by destination and outcome");
 
-    static DestinationMetrics()
+    private static readonly Histogram<int> Changes = Meter.CreateHistogram<int>(
+        "webhooks.destination.post_changes", "{change}", "Changes carried by each POST to a push destination");
+
+    public static void Posted(string destination, int changes, bool delivered)
     {
-        Meter.CreateObservableGauge("webhooks.destination.lag", () => Lags.Select(l =>
-            new Measurement<long>(l.Value.Changes, new KeyValuePair<string, object?>("destination", l.Key))),
-            unit: "{change}", description: "Changes after a destination's cursor");
-        Meter.CreateObservableGauge("webhooks.destination.lag_seconds", () => Lags.Select(l =>
-            new Measurement<double>(l.Value.OldestPendingAt is { } at ? Math.Max(0, (DateTimeOffset.UtcNow - at).TotalSeconds) : 0,
-                new KeyValuePair<string, object?>("destination", l.Key))),
-            unit: "s", description: "Age of the oldest change a destination has not received");
+        var tag = new KeyValuePair<string, object?>("destination", destination);
+        Posts.Add(1, tag, new KeyValuePair<string, object?>("outcome", delivered ? AttemptOutcome.Delivered : AttemptOutcome.Failed));
+        Changes.Record(changes, tag);
     }
-
-    public static void Report(string destination, long changes, DateTimeOffset? oldestPendingAt) => Lags[destination] = (changes, oldestPendingAt);
-
-    public static void Forget(string destination) => Lags.TryRemove(destination, out _);
-
-    public static void Attempted(string destination, bool delivered) =>
-        Attempts.Add(1, new KeyValuePair<string, object?>("destination", destination), new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));
 }

@@ -7,7 +7,7 @@ using Polly.Timeout;
 namespace Orleans.Webhooks.Grains.Destinations;
 
 /// <summary>
-/// One POST of a change, through the <see cref="HttpClientName"/> client: its resilience handler bounds each try by the
+/// One POST of a change, or of a batch of them, through the <see cref="HttpClientName"/> client: its resilience handler bounds each try by the
 /// destination's <c>Timeout</c> and retries a failed try a couple of times within a second. Waiting longer, the
 /// cursor and the retry horizon belong to the destination grain.
 /// </summary>
@@ -20,12 +20,12 @@ internal sealed class DestinationSender(IHttpClientFactory clients)
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
-    public async Task<SendResult> SendAsync(Change change, DestinationOptions destination, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(IReadOnlyList<Change> changes, DestinationOptions destination, CancellationToken cancellationToken)
     {
-        var body = PushMessage.Body(change);
+        var (body, id) = PushMessage.Of(changes, destination);
         using var request = new HttpRequestMessage(HttpMethod.Post, destination.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = Json;
-        foreach (var (name, value) in PushMessage.Headers(change, body, destination, DateTimeOffset.UtcNow))
+        foreach (var (name, value) in PushMessage.Headers(id, body, destination, DateTimeOffset.UtcNow))
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
@@ -5,7 +6,10 @@ using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 
-/// <summary>The change log as destinations read it, and their rows in destination_state and destination_deliveries.</summary>
+/// <summary>
+/// The change log as destinations read it, and their rows in destination_state, destination_deliveries and
+/// destination_parked.
+/// </summary>
 internal sealed class DestinationStore(NpgsqlDataSource db)
 {
     /// <summary>Attempts kept per destination; older ones are deleted as new ones are written.</summary>
@@ -73,7 +77,7 @@ internal sealed class DestinationStore(NpgsqlDataSource db)
     /// the same transaction, trimming old ones when <paramref name="trim"/>. Returns the new version, or null when the row
     /// had changed.
     /// </summary>
-    public async Task<long?> SaveAsync(string name, DestinationRow row, long expectedVersion, IReadOnlyList<DeliveryAttempt> attempts, bool trim, CancellationToken cancellationToken = default)
+    public async Task<long?> SaveAsync(string name, DestinationRow row, long expectedVersion, IReadOnlyList<RecordedAttempt> attempts, bool trim, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -93,18 +97,7 @@ internal sealed class DestinationStore(NpgsqlDataSource db)
         batch.BatchCommands.Add(update);
         if (attempts.Count > 0)
         {
-            var insert = new NpgsqlBatchCommand("""
-                INSERT INTO destination_deliveries (destination, change_seq, status, duration_ms, error, at)
-                SELECT @name, u.seq, u.status, u.duration_ms, u.error, u.at
-                FROM unnest(@seq, @status, @duration_ms, @error, @at) AS u(seq, status, duration_ms, error, at)
-                """);
-            insert.Parameters.Add(new NpgsqlParameter<string>("name", name));
-            insert.Parameters.Add(new NpgsqlParameter<long[]>("seq", attempts.Select(a => long.Parse(a.ChangeId, System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
-            insert.Parameters.Add(new NpgsqlParameter<int?[]>("status", attempts.Select(a => a.Status).ToArray()));
-            insert.Parameters.Add(new NpgsqlParameter<int[]>("duration_ms", attempts.Select(a => a.DurationMs).ToArray()));
-            insert.Parameters.Add(new NpgsqlParameter<string?[]>("error", attempts.Select(a => StoredText.CleanOrNull(a.Error)).ToArray()));
-            insert.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", attempts.Select(a => a.At.UtcDateTime).ToArray()));
-            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(InsertAttempts(name, attempts));
         }
         if (trim)
         {
@@ -124,6 +117,131 @@ internal sealed class DestinationStore(NpgsqlDataSource db)
         }
         await transaction.CommitAsync(cancellationToken);
         return version;
+    }
+
+    private static NpgsqlBatchCommand InsertAttempts(string name, IReadOnlyList<RecordedAttempt> attempts)
+    {
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO destination_deliveries (destination, change_seq, status, duration_ms, error, at, outcome)
+            SELECT @name, u.seq, u.status, u.duration_ms, u.error, u.at, u.outcome
+            FROM unnest(@seq, @status, @duration_ms, @error, @at, @outcome) AS u(seq, status, duration_ms, error, at, outcome)
+            """);
+        insert.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        insert.Parameters.Add(new NpgsqlParameter<long[]>("seq", attempts.Select(a => long.Parse(a.Attempt.ChangeId, CultureInfo.InvariantCulture)).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<int?[]>("status", attempts.Select(a => a.Attempt.Status).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<int[]>("duration_ms", attempts.Select(a => a.Attempt.DurationMs).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<string?[]>("error", attempts.Select(a => StoredText.CleanOrNull(a.Attempt.Error)).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", attempts.Select(a => a.Attempt.At.UtcDateTime).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("outcome", attempts.Select(a => a.Outcome).ToArray()));
+        return insert;
+    }
+
+    /// <summary>Sets <paramref name="change"/> aside for <paramref name="name"/>, with all it takes to send it again.</summary>
+    public async Task ParkAsync(string name, Change change, int attempts, string error, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO destination_parked (destination, change_seq, kind, provider, object_id, view, event_key, event_type, changed_at, attempts, error, parked_at)
+            VALUES (@name, @seq, @kind, @provider, @object_id, @view::jsonb, @event_key, @event_type, @changed_at, @attempts, @error, @parked_at)
+            ON CONFLICT (destination, change_seq) DO UPDATE SET attempts = EXCLUDED.attempts, error = EXCLUDED.error, parked_at = EXCLUDED.parked_at
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        command.Parameters.Add(new NpgsqlParameter<long>("seq", change.Seq));
+        command.Parameters.Add(new NpgsqlParameter<string>("kind", change.Kind));
+        command.Parameters.Add(new NpgsqlParameter<string>("provider", change.Provider));
+        command.Parameters.Add(new NpgsqlParameter<string>("object_id", change.ObjectId));
+        command.Parameters.Add(new NpgsqlParameter<string>("view", change.View ?? "null"));
+        command.Parameters.Add(new NpgsqlParameter<string>("event_key", change.EventKey));
+        command.Parameters.Add(new NpgsqlParameter("event_type", NpgsqlDbType.Text) { Value = (object?)change.EventType ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("changed_at", change.At.UtcDateTime));
+        command.Parameters.Add(new NpgsqlParameter<int>("attempts", attempts));
+        command.Parameters.Add(new NpgsqlParameter<string>("error", StoredText.Clean(error)));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("parked_at", at.UtcDateTime));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The changes parked for <paramref name="name"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<ParkedChange>> ParkedAsync(string name, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT change_seq, kind, provider, object_id, attempts, error, parked_at FROM destination_parked
+            WHERE destination = @name ORDER BY change_seq LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var parked = new List<ParkedChange>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            parked.Add(new ParkedChange
+            {
+                ChangeId = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                Kind = reader.GetString(1),
+                Provider = reader.GetString(2),
+                Id = reader.GetString(3),
+                Attempts = reader.GetInt32(4),
+                Error = reader.IsDBNull(5) ? null : reader.GetString(5),
+                ParkedAt = reader.GetFieldValue<DateTimeOffset>(6),
+            });
+        }
+        return parked;
+    }
+
+    public async Task<long> ParkedCountAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT count(*) FROM destination_parked WHERE destination = @name");
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>A parked change as it was sent, with its attempts so far; null when it is not parked.</summary>
+    public async Task<(Change Change, int Attempts)?> ParkedChangeAsync(string name, long seq, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT change_seq, kind, provider, object_id, view::text, event_key, event_type, changed_at, attempts
+            FROM destination_parked WHERE destination = @name AND change_seq = @seq
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        command.Parameters.Add(new NpgsqlParameter<long>("seq", seq));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var change = new Change(
+            reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7));
+        return (change, reader.GetInt32(8));
+    }
+
+    /// <summary>
+    /// An operator's retry or skip of a parked change, recorded in the deliveries in the same transaction: when
+    /// <paramref name="unpark"/>, the change leaves destination_parked (delivered, or skipped); otherwise it stays, with
+    /// one more attempt and the attempt's error. False when the change is not parked (any more).
+    /// </summary>
+    public async Task<bool> SettleParkedAsync(string name, long seq, RecordedAttempt attempt, bool unpark, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var settle = new NpgsqlBatchCommand(unpark
+            ? "DELETE FROM destination_parked WHERE destination = @name AND change_seq = @seq"
+            : "UPDATE destination_parked SET attempts = attempts + 1, error = @error WHERE destination = @name AND change_seq = @seq");
+        settle.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        settle.Parameters.Add(new NpgsqlParameter<long>("seq", seq));
+        if (!unpark)
+        {
+            settle.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)StoredText.CleanOrNull(attempt.Attempt.Error) ?? DBNull.Value });
+        }
+        batch.BatchCommands.Add(settle);
+        batch.BatchCommands.Add(InsertAttempts(name, [attempt]));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (settle.RecordsAffected == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>
@@ -157,7 +275,7 @@ internal sealed class DestinationStore(NpgsqlDataSource db)
         {
             attempts.Add(new DeliveryAttempt
             {
-                ChangeId = reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ChangeId = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
                 Status = reader.IsDBNull(1) ? null : reader.GetInt32(1),
                 DurationMs = reader.GetInt32(2),
                 Error = reader.IsDBNull(3) ? null : reader.GetString(3),

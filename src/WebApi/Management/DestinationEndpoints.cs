@@ -6,8 +6,8 @@ using Orleans.Webhooks.WebApi.Ingestion;
 namespace Orleans.Webhooks.WebApi.Management;
 
 /// <summary>
-/// <c>/api/destinations</c>: each push destination's state, cursor, lag and recent attempts, and pause, resume and
-/// rewind. A destination exists when <c>Webhooks:Destinations:&lt;name&gt;</c> configures it (else 404); its sender, a
+/// <c>/api/destinations</c>: each push destination's state, cursor, lag, parked changes and recent attempts; pause,
+/// resume and rewind; retry or skip of a parked change. A destination exists when <c>Webhooks:Destinations:&lt;name&gt;</c> configures it (else 404); its sender, a
 /// grain, answers the rest. Never shows a secret, nor the URL's user information or query.
 /// </summary>
 public static class DestinationEndpoints
@@ -30,6 +30,11 @@ public static class DestinationEndpoints
         api.MapPost("/{name}/resume", (string name, IOptionsMonitor<DestinationsOptions> options, IGrainFactory grains) =>
             CommandAsync(name, options, grains, grain => grain.ResumeAsync()));
         api.MapPost("/{name}/rewind", RewindAsync);
+        api.MapGet("/{name}/parked", ParkedAsync);
+        api.MapPost("/{name}/parked/{changeId}/retry", (string name, string changeId, IOptionsMonitor<DestinationsOptions> options, IGrainFactory grains) =>
+            SettleParkedAsync(name, changeId, "retrying", options, grains, (grain, id) => grain.RetryParkedAsync(id)));
+        api.MapPost("/{name}/parked/{changeId}/skip", (string name, string changeId, IOptionsMonitor<DestinationsOptions> options, IGrainFactory grains) =>
+            SettleParkedAsync(name, changeId, "skipped", options, grains, (grain, id) => grain.SkipParkedAsync(id)));
         return app;
     }
 
@@ -45,8 +50,36 @@ public static class DestinationEndpoints
             cursor = status.Cursor.ToString(CultureInfo.InvariantCulture),
             lagChanges = status.LagChanges,
             lagSeconds = Math.Round(status.LagSeconds, 3),
+            parked = status.Parked,
             lastError = status.LastError,
         }));
+    }
+
+    private static async Task<IResult> ParkedAsync(string name, int? limit, IOptionsMonitor<DestinationsOptions> options, IGrainFactory grains)
+    {
+        if (Grain(name, options, grains) is not { } grain)
+        {
+            return UnknownDestination();
+        }
+        if (limit is < 1 or > ManagementEndpoints.MaxListLimit)
+        {
+            return Problems.BadRequest($"limit must be between 1 and {ManagementEndpoints.MaxListLimit}.");
+        }
+        return Results.Ok(await grain.GetParkedAsync(limit ?? ManagementEndpoints.DefaultListLimit));
+    }
+
+    private static async Task<IResult> SettleParkedAsync(
+        string name, string changeId, string outcome, IOptionsMonitor<DestinationsOptions> options, IGrainFactory grains, Func<IDestinationGrain, long, Task<bool>> settle)
+    {
+        if (Grain(name, options, grains) is not { } grain)
+        {
+            return UnknownDestination();
+        }
+        if (!long.TryParse(changeId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !await settle(grain, id))
+        {
+            return Problems.NotFound("No such change is parked for this destination.");
+        }
+        return Results.Accepted(value: new { status = outcome, name = DestinationsOptions.Normalise(name), changeId });
     }
 
     private static async Task<IResult> DeliveriesAsync(string name, int? limit, IOptionsMonitor<DestinationsOptions> options, IGrainFactory grains)

@@ -13,13 +13,15 @@ public static class TelemetryExtensions
     public const string MetricsPath = "/metrics";
 
     /// <summary>
-    /// Metrics of ASP.NET Core, the Orleans client, our deliveries and the cluster (<see cref="ClusterMetrics"/>), served
+    /// Metrics of ASP.NET Core, the Orleans client, our deliveries, the cluster (<see cref="ClusterMetrics"/>) and the push
+    /// destinations (<see cref="PushMetrics"/>), served
     /// to Prometheus at <see cref="MetricsPath"/>; with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set (the standard OpenTelemetry
     /// variables apply), the same metrics and traces also go out over OTLP.
     /// </summary>
     public static IHostApplicationBuilder AddWebhooksTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ClusterMetrics>();
+        builder.Services.AddSingleton<PushMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -41,12 +43,13 @@ public static class TelemetryExtensions
 
     /// <summary>
     /// <c>/metrics</c> in Prometheus' text format, for the callers the management API serves (the same key, or loopback
-    /// only without one; the key also as a bearer token). The cluster's numbers are read from PostgreSQL just before the
-    /// exporter writes them.
+    /// only without one; the key also as a bearer token). The cluster's and the destinations' numbers are read from
+    /// PostgreSQL just before the exporter writes them.
     /// </summary>
     public static IEndpointRouteBuilder MapWebhooksMetrics(this IEndpointRouteBuilder app)
     {
         var cluster = app.ServiceProvider.GetRequiredService<ClusterMetrics>();
+        var push = app.ServiceProvider.GetRequiredService<PushMetrics>();
         var options = app.ServiceProvider.GetRequiredService<IOptionsMonitor<WebhooksOptions>>();
         app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
@@ -62,7 +65,7 @@ public static class TelemetryExtensions
                 await refusal.ExecuteAsync(context);
                 return;
             }
-            await cluster.RefreshAsync(context.RequestAborted);
+            await Task.WhenAll(cluster.RefreshAsync(context.RequestAborted), push.RefreshAsync(context.RequestAborted));
             await next(context);
         }), optionsName: null);
         return app;

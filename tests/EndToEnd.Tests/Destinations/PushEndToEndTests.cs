@@ -42,7 +42,7 @@ public sealed class PushEndToEndTests(Xunit.Abstractions.ITestOutputHelper outpu
         var list = (await Eventually.MatchesAsync(() => service.GetJsonAsync("/api/destinations"),
             l => l is { } found && found[0].GetProperty("cursor").GetString() == Id(seqs[^1]), TimeSpan.FromSeconds(30), "the cursor at the last change"))!.Value;
         var destination = Assert.Single(list.EnumerateArray());
-        Assert.Equal(["name", "url", "state", "cursor", "lagChanges", "lagSeconds", "lastError"], destination.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "url", "state", "cursor", "lagChanges", "lagSeconds", "parked", "lastError"], destination.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("odoo", odoo.Url, "active"), (destination.GetProperty("name").GetString(), destination.GetProperty("url").GetString(), destination.GetProperty("state").GetString()));
         Assert.Equal(0, destination.GetProperty("lagChanges").GetInt64());
         Assert.Equal(JsonValueKind.Null, destination.GetProperty("lastError").ValueKind);

@@ -90,6 +90,30 @@ public sealed class DestinationsOptionsValidatorTests
         Assert.Contains("Webhooks:Destinations:odoo:RetryHorizon", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Batch", "0")]
+    [InlineData("Batch", "1001")]
+    [InlineData("ParkAfter", "0")]
+    public void BatchOrParkAfterOutOfRange_NamesDestinationAndKey(string key, string value)
+    {
+        var message = Failure(new()
+        {
+            ["Webhooks:Destinations:odoo:Url"] = "https://erp.example.com/hook",
+            ["Webhooks:Destinations:odoo:Secrets:0"] = Secret,
+            [$"Webhooks:Destinations:odoo:{key}"] = value,
+        });
+        Assert.Contains($"Webhooks:Destinations:odoo:{key}", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BatchAndParkAfter_DefaultToOneChangePerPostAndTenAttempts()
+    {
+        var options = Bind(new() { ["Webhooks:Destinations:odoo:Url"] = "https://erp.example.com/hook", ["Webhooks:Destinations:odoo:Secrets:0"] = Secret, ["Webhooks:Destinations:odoo:Batch"] = "100" });
+        Assert.True(new DestinationsOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal((100, 10), (options.Find("odoo")!.Batch, options.Find("odoo")!.ParkAfter));
+        Assert.Equal((1, false), (new DestinationOptions().Batch, new DestinationOptions().Batched));
+    }
+
     [Fact]
     public void DisplayUrl_DropsUserInformationAndQuery()
     {

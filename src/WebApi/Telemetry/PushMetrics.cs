@@ -1,0 +1,149 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Orleans.Webhooks.Grains.Interfaces.Hosting;
+
+namespace Orleans.Webhooks.WebApi.Telemetry;
+
+/// <summary>
+/// Each push destination's numbers for <c>/metrics</c>, read from PostgreSQL when Prometheus scrapes (at most once per
+/// <see cref="ClusterMetrics.RefreshInterval"/>), whichever silo runs the destination's sender:
+/// <list type="bullet">
+/// <item>its lag: changes of its kinds after its saved cursor, and the age of the oldest of them;</item>
+/// <item>whether it is paused, and how many of its changes are parked;</item>
+/// <item>its attempts by outcome (delivered, failed, skipped), one per change and POST (a batch of n counts n), counted
+/// from destination_deliveries since this process started.</item>
+/// </list>
+/// </summary>
+public sealed partial class PushMetrics : IAsyncDisposable
+{
+    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly NpgsqlDataSource _db;
+    private readonly IOptionsMonitor<DestinationsOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PushMetrics> _logger;
+    private readonly Counter<long> _attempts;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, long> _attemptsSeen = [];
+    private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
+    private IReadOnlyList<Destination> _destinations = [];
+
+    public PushMetrics(IConfiguration configuration, IOptionsMonitor<DestinationsOptions> options, IMeterFactory meters, TimeProvider time, ILogger<PushMetrics> logger)
+    {
+        // One connection: one scrape at a time reads, and it must not take what deliveries need.
+        _db = NpgsqlDataSource.Create(ConnectionPools.WithDefaults(configuration.WebhooksConnectionString(), 1));
+        _options = options;
+        _time = time;
+        _logger = logger;
+        var meter = meters.Create(ClusterMetrics.MeterName);
+        _attempts = meter.CreateCounter<long>("webhooks.destination.attempts", "{attempt}",
+            "Attempts to deliver a change to a push destination since this web API started, by destination and outcome (delivered, failed, skipped)");
+        meter.CreateObservableGauge("webhooks.destination.lag_changes", () => Observe(d => d.LagChanges), "{change}", "Changes a push destination has not received yet");
+        meter.CreateObservableGauge("webhooks.destination.lag", () => Observe(d => d.LagSeconds), "s", "Age of the oldest change a push destination has not received yet (0 when none)");
+        meter.CreateObservableGauge("webhooks.destination.paused", () => Observe(d => d.Paused ? 1 : 0), description: "1 while a push destination is paused");
+        meter.CreateObservableGauge("webhooks.destination.parked", () => Observe(d => d.Parked), "{change}", "Changes parked for a push destination, waiting for a retry or skip");
+    }
+
+    /// <summary>Reads the numbers again unless they are younger than the refresh interval; never throws.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var configured = _options.CurrentValue.Destinations
+            .Select(d => (Name: DestinationsOptions.Normalise(d.Key), Kinds: string.Join(',', d.Value.EffectiveKinds)))
+            .ToList();
+        if (configured.Count == 0 || _time.GetUtcNow() - _refreshedAt < ClusterMetrics.RefreshInterval)
+        {
+            return;
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_time.GetUtcNow() - _refreshedAt < ClusterMetrics.RefreshInterval)
+            {
+                return;
+            }
+            _refreshedAt = _time.GetUtcNow();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(QueryTimeout);
+            _destinations = await ReadAsync(configured, timeout.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogReadFailed(_logger, ex);
+            _destinations = [];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<Destination>> ReadAsync(List<(string Name, string Kinds)> configured, CancellationToken cancellationToken)
+    {
+        await using var connection = await _db.OpenConnectionAsync(cancellationToken);
+        var destinations = new List<Destination>();
+        await using (var state = new NpgsqlCommand("""
+            SELECT d.name, COALESCE(s.state = 'paused', false), lag.n, lag.seconds,
+                   (SELECT count(*) FROM destination_parked p WHERE p.destination = d.name)
+            FROM unnest($1::text[], $2::text[]) AS d(name, kinds)
+            LEFT JOIN destination_state s ON s.name = d.name
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS n, COALESCE(GREATEST(EXTRACT(EPOCH FROM now() - min(c.at)), 0), 0)::float8 AS seconds
+                FROM changes c WHERE c.seq > COALESCE(s.cursor, 0) AND c.kind = ANY(string_to_array(d.kinds, ','))) AS lag
+            """, connection))
+        {
+            state.Parameters.Add(new() { Value = configured.Select(d => d.Name).ToArray() });
+            state.Parameters.Add(new() { Value = configured.Select(d => d.Kinds).ToArray() });
+            await using var reader = await state.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                destinations.Add(new Destination(reader.GetString(0), reader.GetBoolean(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4)));
+            }
+        }
+        // Attempts written since the last read, per destination (each has one writer, its grain, so its ids commit in
+        // order). The first read of a destination only sets its starting point.
+        await using var attempts = new NpgsqlCommand("""
+            SELECT d.name, a.outcome, a.n, a.last
+            FROM unnest($1::text[], $2::bigint[]) AS d(name, after)
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(outcome, CASE WHEN error IS NULL THEN 'delivered' ELSE 'failed' END) AS outcome, count(*) AS n, max(id) AS last
+                FROM destination_deliveries WHERE destination = d.name AND id > d.after
+                GROUP BY 1) AS a
+            """, connection);
+        attempts.Parameters.Add(new() { Value = configured.Select(d => d.Name).ToArray() });
+        attempts.Parameters.Add(new() { Value = configured.Select(d => _attemptsSeen.GetValueOrDefault(d.Name, -1)).ToArray() });
+        await using (var reader = await attempts.ExecuteReaderAsync(cancellationToken))
+        {
+            var last = new Dictionary<string, long>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var name = reader.GetString(0);
+                if (_attemptsSeen.ContainsKey(name))
+                {
+                    _attempts.Add(reader.GetInt64(2), new("destination", name), new("outcome", reader.GetString(1)));
+                }
+                last[name] = Math.Max(last.GetValueOrDefault(name), reader.GetInt64(3));
+            }
+            foreach (var (name, _) in configured)
+            {
+                _attemptsSeen[name] = Math.Max(_attemptsSeen.GetValueOrDefault(name), last.GetValueOrDefault(name));
+            }
+        }
+        return destinations;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        _gate.Dispose();
+    }
+
+    private IEnumerable<Measurement<double>> Observe(Func<Destination, double> value) =>
+        _destinations.Select(d => new Measurement<double>(value(d), new KeyValuePair<string, object?>("destination", d.Name)));
+
+    [LoggerMessage(EventId = 5502, Level = LogLevel.Warning, Message = "Reading the push destinations' metrics from PostgreSQL failed; /metrics leaves them out until a read succeeds")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
+
+    private sealed record Destination(string Name, bool Paused, long LagChanges, double LagSeconds, long Parked);
+}
