@@ -22,9 +22,23 @@ ensure_promtool() {
   fi
 }
 
+# The Odoo addon's pure module is tested with Debian's python3 and its standard library only.
+ensure_python3() {
+  command -v python3 >/dev/null 2>&1 && return
+  command -v apt-get >/dev/null 2>&1 || die "python3 is missing and apt-get is not available: install python3"
+  say "installing python3 (apt package python3)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 >&2 \
+    || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 >&2; } \
+    || die "could not install python3"
+}
+
 ensure_dotnet
 prepare_postgres
 ensure_promtool
+ensure_python3
+
+say "running python3 -m unittest discover -s deploy/odoo (the Odoo addon's module tests)"
+(cd "$REPO_ROOT" && python3 -m unittest discover -s deploy/odoo) || die "the Odoo addon's module tests failed"
 
 # The tests connect with this role to create and drop their own databases (webhooks_test_*).
 export WEBHOOKS_TEST_CONNECTION="Host=$PG_HOST;Port=$PG_PORT;Username=$PG_USER;Password=$PG_PASSWORD;Database=postgres"
