@@ -22,6 +22,7 @@ builder.AddWebhooksOrleansClient();
 builder.AddWebhookIngestion();
 builder.AddWebhookChanges();
 builder.AddWebhookDestinations();
+builder.AddManagementApi();
 builder.AddTrustedProxies();
 builder.AddRejectionAudit();
 builder.AddWebhooksHealthChecks();
