@@ -32,9 +32,20 @@ ensure_python3() {
     || die "could not install python3"
 }
 
+# Debian's chromium drives the console's browser tests (Playwright launches it; no browser is downloaded).
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return
+  command -v apt-get >/dev/null 2>&1 || die "chromium is missing and apt-get is not available: install Debian's chromium for the console's browser tests"
+  say "installing chromium (apt package chromium)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2 \
+    || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2; } \
+    || die "apt-get install chromium failed"
+}
+
 ensure_dotnet
 prepare_postgres
 ensure_promtool
+ensure_chromium
 ensure_python3
 
 say "running python3 -m unittest discover -s deploy/odoo (the Odoo addon's module tests)"

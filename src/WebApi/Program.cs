@@ -1,4 +1,5 @@
 using Orleans.Webhooks.WebApi.Changes;
+using Orleans.Webhooks.WebApi.Console;
 using Orleans.Webhooks.WebApi.Dashboard;
 using Orleans.Webhooks.WebApi.Health;
 using Orleans.Webhooks.WebApi.Ingestion;
@@ -22,6 +23,8 @@ builder.AddWebhooksOrleansClient();
 builder.AddWebhookIngestion();
 builder.AddWebhookChanges();
 builder.AddWebhookDestinations();
+builder.AddManagementApi();
+builder.AddWebhooksConsole();
 builder.AddTrustedProxies();
 builder.AddRejectionAudit();
 builder.AddWebhooksHealthChecks();
@@ -42,6 +45,7 @@ app.MapDestinationApi();
 app.MapRejections();
 app.MapWebhooksHealth();
 app.MapWebhooksDashboard();
+app.MapWebhooksConsole();
 app.MapWebhooksMetrics();
 
 app.Run();

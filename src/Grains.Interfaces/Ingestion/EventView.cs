@@ -14,4 +14,6 @@ public sealed record EventView
     [Id(7)] public string? LastError { get; init; }
     [Id(8)] public DateTimeOffset ReceivedAt { get; init; }
     [Id(9)] public DateTimeOffset? ProcessedAt { get; init; }
+    /// <summary>Every payment, order and customer the event names, kept when it was stored.</summary>
+    [Id(10)] public IReadOnlyList<EventObject> Objects { get; init; } = [];
 }

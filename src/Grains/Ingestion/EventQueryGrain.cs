@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Storage;
 
@@ -9,11 +10,20 @@ namespace Orleans.Webhooks.Grains.Ingestion;
 /// <see cref="StorageUnavailableException"/>: the driver's exceptions have no codec across the Orleans boundary.
 /// </summary>
 [StatelessWorker]
-internal sealed class EventQueryGrain(IEventStore store) : Grain, IEventQueryGrain
+internal sealed class EventQueryGrain(IEventStore store, IClusterMembershipService membership) : Grain, IEventQueryGrain
 {
     public Task<EventView?> GetAsync(string provider, string externalId) => Read(() => store.GetAsync(provider, externalId));
 
-    public Task<IReadOnlyList<EventView>> ListAsync(string? state, string? provider, int limit) => Read(() => store.ListAsync(state, provider, limit));
+    public Task<EventPayload?> GetPayloadAsync(string provider, string externalId) => Read(() => store.GetPayloadAsync(provider, externalId));
+
+    public Task<EventPage> ListAsync(EventQuery query) => Read(() => store.ListAsync(query));
+
+    public Task<int> ReplayManyAsync(IReadOnlyList<EventReplay> events) => Read(() => store.ReopenManyAsync(events));
+
+    public async Task<EventSummary> SummaryAsync() => await Read(() => store.SummaryAsync()) with
+    {
+        SilosActive = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active),
+    };
 
     public Task PingAsync() => Read(async () =>
     {

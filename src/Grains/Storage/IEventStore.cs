@@ -29,8 +29,17 @@ public interface IEventStore
 
     Task<EventView?> GetAsync(string provider, string externalId);
 
-    /// <summary>The newest events first, filtered by state and provider when given.</summary>
-    Task<IReadOnlyList<EventView>> ListAsync(string? state, string? provider, int limit);
+    /// <summary>The body exactly as received, with its content type; null when it was never stored.</summary>
+    Task<EventPayload?> GetPayloadAsync(string provider, string externalId);
+
+    /// <summary>The events the query selects, newest first (by receipt, then key), one page after its cursor.</summary>
+    Task<EventPage> ListAsync(EventQuery query);
+
+    /// <summary>Sets stored events back to 'received' (as the type given, when one is), due for the recovery sweep at once; returns how many.</summary>
+    Task<int> ReopenManyAsync(IReadOnlyList<EventReplay> events);
+
+    /// <summary>The first page's numbers: receipts per minute over the last hour, the backlog and its oldest age, failures in a day.</summary>
+    Task<EventSummary> SummaryAsync();
 
     /// <summary>Completes when the store answers; throws when it does not.</summary>
     Task PingAsync(CancellationToken cancellationToken = default);

@@ -26,7 +26,7 @@ public static class DashboardExtensions
             branch => branch.Use(async (context, next) =>
             {
                 var access = context.RequestServices.GetRequiredService<IOptionsMonitor<DashboardAccess>>().CurrentValue;
-                if (string.IsNullOrEmpty(access.Password) ? ManagementAccessFilter.IsLoopback(context) : IsAuthorized(context, access))
+                if (string.IsNullOrEmpty(access.Password) ? ManagementAccessFilter.IsLoopback(context) : HasCredentials(context, access.Username, access.Password!))
                 {
                     await next(context);
                     return;
@@ -41,7 +41,8 @@ public static class DashboardExtensions
         return app;
     }
 
-    private static bool IsAuthorized(HttpContext context, DashboardAccess access)
+    /// <summary>Whether the request carries HTTP basic credentials equal to these (compared in constant time). The console asks for the same.</summary>
+    internal static bool HasCredentials(HttpContext context, string username, string password)
     {
         if (!AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var header)
             || !"Basic".Equals(header.Scheme, StringComparison.OrdinalIgnoreCase)
@@ -60,7 +61,7 @@ public static class DashboardExtensions
         }
         var colon = credentials.IndexOf(':');
         return colon > 0
-            & SignatureCompare.TextEquals(access.Username, credentials[..colon])
-            & SignatureCompare.TextEquals(access.Password!, credentials[(colon + 1)..]);
+            & SignatureCompare.TextEquals(username, credentials[..colon])
+            & SignatureCompare.TextEquals(password, credentials[(colon + 1)..]);
     }
 }

@@ -1,90 +1,107 @@
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.WebApi.Ingestion;
-using Orleans.Webhooks.WebApi.Providers;
 
 namespace Orleans.Webhooks.WebApi.Management;
 
 /// <summary>
 /// The management API under <c>/api</c>. Ids may contain any character, '/' included, so the id is a catch-all route
-/// segment (<c>{**id}</c>) that routing binds with the rest of the path.
+/// segment (<c>{**id}</c>) that routing binds with the rest of the path, and its value is read from the path as it was
+/// sent, decoded once (<see cref="RawPath"/>).
 /// </summary>
 public static class ManagementEndpoints
 {
     public const int DefaultListLimit = 50;
     public const int MaxListLimit = 1000;
 
-    private const string ReplaySuffix = "/replay";
+    private const string ReplaySegment = "replay";
+    private const string PayloadSegment = "payload";
+
+    /// <summary>Segments before the id in /api/{events|payments|orders|customers}/{provider}/{id}.</summary>
+    private const int IdStart = 3;
+
+    public static IHostApplicationBuilder AddManagementApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<EventReplays>();
+        return builder;
+    }
 
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ManagementAccessFilter>().AddEndpointFilter<ManagementUnavailableFilter>();
 
         api.MapGet("/events", ListEventsAsync);
+        api.MapPost("/events/replay", ReplayAllAsync);
         api.MapPost("/events/{provider}/{**externalIdAndAction}", ReplayAsync);
         api.MapGet("/events/{provider}/{**externalId}", GetEventAsync);
-        api.MapGet("/payments/{provider}/{**id}", (string provider, string? id, IGrainFactory grains) =>
-            ViewAsync(grains.GetGrain<IPaymentGrain>(DomainKey(provider, id)).GetAsync()));
-        api.MapGet("/orders/{provider}/{**id}", (string provider, string? id, IGrainFactory grains) =>
-            ViewAsync(grains.GetGrain<IOrderGrain>(DomainKey(provider, id)).GetAsync()));
-        api.MapGet("/customers/{provider}/{**id}", (string provider, string? id, IGrainFactory grains) =>
-            ViewAsync(grains.GetGrain<ICustomerGrain>(DomainKey(provider, id)).GetAsync()));
+        api.MapGet("/payments/{provider}/{**id}", (string provider, HttpContext http, IGrainFactory grains) =>
+            ViewAsync(grains.GetGrain<IPaymentGrain>(DomainKey(provider, http)).GetAsync()));
+        api.MapGet("/orders/{provider}/{**id}", (string provider, HttpContext http, IGrainFactory grains) =>
+            ViewAsync(grains.GetGrain<IOrderGrain>(DomainKey(provider, http)).GetAsync()));
+        api.MapGet("/customers/{provider}/{**id}", (string provider, HttpContext http, IGrainFactory grains) =>
+            ViewAsync(grains.GetGrain<ICustomerGrain>(DomainKey(provider, http)).GetAsync()));
         return app;
     }
 
-    private static string DomainKey(string provider, string? id) => EventKey.Format(provider.ToLowerInvariant(), IdOf(id));
-
-    /// <summary>
-    /// The id from its catch-all route value. The server decodes the path before routing, all but an encoded '/' (%2F),
-    /// which it keeps so that it does not split a segment: that is all there is left to decode. The server has also
-    /// turned a "%252F" into "%2F" by then, so an id that holds the text "%2F" itself reads as '/': the one id that a
-    /// decoded path cannot tell apart.
-    /// </summary>
-    private static string IdOf(string? routeValue) =>
-        routeValue?.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase) ?? "";
+    private static string DomainKey(string provider, HttpContext http) =>
+        EventKey.Format(provider.ToLowerInvariant(), RawPath.Id(RawPath.Segments(http), IdStart));
 
     private static async Task<IResult> ViewAsync<T>(Task<T?> view) where T : class =>
         await view is { } found ? Results.Ok(found) : Problems.NotFound("Not found.");
 
-    private static async Task<IResult> GetEventAsync(string provider, string? externalId, IGrainFactory grains) =>
-        await grains.GetGrain<IEventQueryGrain>(0).GetAsync(provider.ToLowerInvariant(), IdOf(externalId)) is { } found
+    /// <summary>
+    /// GET /api/events/{provider}/{externalId}, and .../payload. A catch-all segment ends the route, so "/payload" is
+    /// told apart here: a '/' inside the id is still encoded in the path as sent (%2F), so the suffix is always the
+    /// path's own last segment, and an id that ends in "/payload" is found when its '/' is encoded.
+    /// </summary>
+    private static async Task<IResult> GetEventAsync(string provider, HttpContext http, IGrainFactory grains)
+    {
+        provider = provider.ToLowerInvariant();
+        var segments = RawPath.Segments(http);
+        var queries = grains.GetGrain<IEventQueryGrain>(0);
+        if (segments.Length > IdStart + 1 && segments[^1] == PayloadSegment)
+        {
+            return await queries.GetPayloadAsync(provider, RawPath.Id(segments, IdStart, trailing: 1)) is { } payload
+                ? Results.Bytes(payload.Body, payload.ContentType ?? "application/octet-stream")
+                : Problems.NotFound("No such event was received.");
+        }
+        return await queries.GetAsync(provider, RawPath.Id(segments, IdStart)) is { } found
             ? Results.Ok(found)
             : Problems.NotFound("No such event was received.");
+    }
 
-    /// <summary>
-    /// POST /api/events/{provider}/{externalId}/replay. A catch-all segment ends the route, so "/replay" is split off its
-    /// value here; a '/' inside the id is still encoded there (%2F), so the suffix is always the path's own last segment.
-    /// </summary>
-    private static async Task<IResult> ReplayAsync(string provider, string? externalIdAndAction, IGrainFactory grains, ProviderRegistry providers)
+    /// <summary>POST /api/events/{provider}/{externalId}/replay: "/replay" is split off as "/payload" is in <see cref="GetEventAsync"/>.</summary>
+    private static async Task<IResult> ReplayAsync(string provider, HttpContext http, EventReplays replays)
     {
-        if (externalIdAndAction is null || !externalIdAndAction.EndsWith(ReplaySuffix, StringComparison.Ordinal) || externalIdAndAction.Length == ReplaySuffix.Length)
+        var segments = RawPath.Segments(http);
+        if (segments.Length <= IdStart + 1 || segments[^1] != ReplaySegment)
         {
             return Problems.NotFound("Unknown route.");
         }
-        var id = IdOf(externalIdAndAction[..^ReplaySuffix.Length]);
         provider = provider.ToLowerInvariant();
-        var stored = await grains.GetGrain<IEventQueryGrain>(0).GetAsync(provider, id);
-        if (stored is null)
-        {
-            return Problems.NotFound("No such event was received.");
-        }
-        // Map the provider type again: a mapping added since the event arrived applies to the replay.
-        var type = providers.TryGet(provider, out var resolved) ? resolved.EventTypes.Map(stored.ProviderType) : stored.Type;
-        await grains.GetGrain<IEventGrain>(EventKey.Format(provider, id)).ReplayAsync(type);
-        return Results.Accepted(value: new { status = "replaying", id = EventKey.Format(provider, id) });
+        var id = RawPath.Id(segments, IdStart, trailing: 1);
+        return await replays.ReplayAsync(provider, id)
+            ? Results.Accepted(value: new { status = "replaying", id = EventKey.Format(provider, id) })
+            : Problems.NotFound("No such event was received.");
     }
 
-    private static async Task<IResult> ListEventsAsync(string? state, string? provider, int? limit, IGrainFactory grains)
+    private static async Task<IResult> ListEventsAsync(HttpContext http, IGrainFactory grains)
     {
-        if (state is not null && !EventStates.All.Contains(state))
+        if (!EventFilters.TryParseList(http.Request.Query, out var query, out var error))
         {
-            return Problems.BadRequest($"state must be one of {string.Join(", ", EventStates.All)}.");
+            return Problems.BadRequest(error!);
         }
-        if (limit is < 1 or > MaxListLimit)
+        var page = await grains.GetGrain<IEventQueryGrain>(0).ListAsync(query);
+        return Results.Ok(new { items = page.Items, next = page.Next is { } next ? EventCursors.Encode(next) : null });
+    }
+
+    /// <summary>POST /api/events/replay?state=failed&amp;...: every event the filters select, up to limit.</summary>
+    private static async Task<IResult> ReplayAllAsync(HttpContext http, EventReplays replays)
+    {
+        if (!EventFilters.TryParseReplay(http.Request.Query, out var query, out var error))
         {
-            return Problems.BadRequest($"limit must be between 1 and {MaxListLimit}.");
+            return Problems.BadRequest(error!);
         }
-        var events = await grains.GetGrain<IEventQueryGrain>(0).ListAsync(state, provider?.ToLowerInvariant(), limit ?? DefaultListLimit);
-        return Results.Ok(events);
+        return Results.Accepted(value: new { replayed = await replays.ReplayAllAsync(query, http.RequestAborted) });
     }
 }

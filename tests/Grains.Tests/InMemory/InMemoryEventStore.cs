@@ -87,18 +87,53 @@ public sealed class InMemoryEventStore(TimeSpan recoverAfter, TimeProvider time)
         }
     }
 
-    public Task<IReadOnlyList<EventView>> ListAsync(string? state, string? provider, int limit)
+    public Task<EventPayload?> GetPayloadAsync(string provider, string externalId)
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<EventView>>(_rows.Values
-                .Where(r => (state is null || r.State == state) && (provider is null || r.Incoming.Provider == provider))
-                .OrderByDescending(r => r.Incoming.ReceivedAt).ThenByDescending(r => r.Incoming.ExternalId, StringComparer.Ordinal)
-                .Take(limit)
-                .Select(r => r.ToView())
-                .ToList());
+            return Task.FromResult(_rows.TryGetValue((provider, externalId), out var row)
+                ? new EventPayload { Body = row.Incoming.Payload, ContentType = row.Incoming.ContentType }
+                : null);
         }
     }
+
+    /// <summary>State and provider filters and the limit; the cluster tests use no other.</summary>
+    public Task<EventPage> ListAsync(EventQuery query)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(new EventPage
+            {
+                Items = _rows.Values
+                    .Where(r => (query.State is null || r.State == query.State) && (query.Provider is null || r.Incoming.Provider == query.Provider))
+                    .OrderByDescending(r => r.Incoming.ReceivedAt).ThenByDescending(r => r.Incoming.ExternalId, StringComparer.Ordinal)
+                    .Take(query.Limit)
+                    .Select(r => r.ToView())
+                    .ToList(),
+            });
+        }
+    }
+
+    public Task<int> ReopenManyAsync(IReadOnlyList<EventReplay> events)
+    {
+        lock (_lock)
+        {
+            var reopened = 0;
+            foreach (var replay in events)
+            {
+                if (_rows.TryGetValue((replay.Provider, replay.ExternalId), out var row))
+                {
+                    row.State = EventStates.Received;
+                    row.Type = replay.Type ?? row.Type;
+                    row.RecoverAt = time.GetUtcNow();
+                    reopened++;
+                }
+            }
+            return Task.FromResult(reopened);
+        }
+    }
+
+    public Task<EventSummary> SummaryAsync() => throw new NotSupportedException("The console's summary is tested on PostgreSQL.");
 
     public Task PingAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 

@@ -91,12 +91,12 @@ public sealed class EventGrainTests(ClusterFixture fixture)
             ids.Add(incoming.ExternalId);
             await fixture.Client.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming);
         }
-        await Eventually.MatchesAsync(() => Query.ListAsync(EventStates.Ignored, provider, 10), list => list.Count == 3);
+        await Eventually.MatchesAsync(() => Query.ListAsync(new EventQuery { State = EventStates.Ignored, Provider = provider, Limit = 10 }), page => page.Items.Count == 3);
 
-        var listed = await Query.ListAsync(EventStates.Ignored, provider, 2);
+        var listed = (await Query.ListAsync(new EventQuery { State = EventStates.Ignored, Provider = provider, Limit = 2 })).Items;
 
         Assert.Equal([ids[2], ids[1]], listed.Select(e => e.ExternalId));
-        Assert.Empty(await Query.ListAsync(EventStates.Failed, provider, 10));
+        Assert.Empty((await Query.ListAsync(new EventQuery { State = EventStates.Failed, Provider = provider, Limit = 10 })).Items);
     }
 
     [Fact]

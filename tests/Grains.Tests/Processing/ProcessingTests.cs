@@ -42,7 +42,7 @@ public sealed class ProcessingTests(ClusterFixture fixture)
         Assert.Equal(EventStates.Failed, failed!.State);
         Assert.Equal(ClusterFixture.MaxAttempts, failed.Attempts);
         Assert.Contains("ERP unavailable", failed.LastError, StringComparison.Ordinal);
-        Assert.Contains(failed.ExternalId, (await Query.ListAsync(EventStates.Failed, "test", 1000)).Select(e => e.ExternalId));
+        Assert.Contains(failed.ExternalId, (await Query.ListAsync(new EventQuery { State = EventStates.Failed, Provider = "test", Limit = 1000 })).Items.Select(e => e.ExternalId));
         Assert.Equal(0m, (await fixture.Client.GetGrain<IPaymentGrain>($"test:{paymentId}").GetAsync())!.RefundedAmount);
 
         FaultInjectingDispatcher.Fix(refund.Key);

@@ -24,6 +24,9 @@ public sealed class FakeGrains : IGrainFactory
     /// <summary>Every (provider, externalId) the query grain was asked for.</summary>
     public ConcurrentQueue<(string Provider, string ExternalId)> EventLookups { get; } = new();
 
+    /// <summary>Every list query the query grain was asked.</summary>
+    public ConcurrentQueue<EventQuery> Queries { get; } = new();
+
     /// <summary>Every (grain interface, key) a domain grain was asked for its view.</summary>
     public ConcurrentQueue<(Type Grain, string Key)> ViewLookups { get; } = new();
 
@@ -108,8 +111,26 @@ public sealed class FakeGrains : IGrainFactory
             return Task.FromResult(grains.StoredEvents.GetValueOrDefault((provider, externalId)));
         }
 
-        public Task<IReadOnlyList<EventView>> ListAsync(string? state, string? provider, int limit) =>
-            Task.FromResult<IReadOnlyList<EventView>>([.. grains.StoredEvents.Values.Where(e => (state is null || e.State == state) && (provider is null || e.Provider == provider)).Take(limit)]);
+        public Task<EventPayload?> GetPayloadAsync(string provider, string externalId)
+        {
+            grains.EventLookups.Enqueue((provider, externalId));
+            return Task.FromResult(grains.StoredEvents.ContainsKey((provider, externalId))
+                ? new EventPayload { Body = System.Text.Encoding.UTF8.GetBytes(externalId), ContentType = "text/plain; charset=utf-8" }
+                : null);
+        }
+
+        public Task<EventPage> ListAsync(EventQuery query)
+        {
+            grains.Queries.Enqueue(query);
+            return Task.FromResult(new EventPage
+            {
+                Items = [.. grains.StoredEvents.Values.Where(e => (query.State is null || e.State == query.State) && (query.Provider is null || e.Provider == query.Provider)).Take(query.Limit)],
+            });
+        }
+
+        public Task<int> ReplayManyAsync(IReadOnlyList<EventReplay> events) => Task.FromResult(events.Count);
+
+        public Task<EventSummary> SummaryAsync() => Task.FromResult(new EventSummary { AcceptedPerMinute = new long[60] });
 
         public Task PingAsync() => Task.CompletedTask;
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Ingestion;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
 namespace Orleans.Webhooks.Grains.Storage.Postgres;
@@ -42,10 +43,13 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
     {
         WebhookMetrics.BatchSize.Record(batch.Count);
         await using var command = _db.CreateCommand("""
-            INSERT INTO webhook_events (provider, external_id, provider_type, type, received_at, recover_at, content_type, details, payload)
-            SELECT u.provider, u.external_id, u.provider_type, u.type, u.received_at, now() + @recover_after, u.content_type, u.details::jsonb, u.payload
-            FROM unnest(@provider, @external_id, @provider_type, @type, @received_at, @content_type, @details, @payload)
-                 AS u(provider, external_id, provider_type, type, received_at, content_type, details, payload)
+            INSERT INTO webhook_events (provider, external_id, provider_type, type, received_at, recover_at, content_type, details, payload, objects)
+            SELECT u.provider, u.external_id, u.provider_type, u.type, u.received_at, now() + @recover_after, u.content_type, u.details::jsonb, u.payload,
+                   COALESCE(o.objects, '{}')
+            FROM unnest(@provider, @external_id, @provider_type, @type, @received_at, @content_type, @details, @payload) WITH ORDINALITY
+                 AS u(provider, external_id, provider_type, type, received_at, content_type, details, payload, row)
+            LEFT JOIN (SELECT x.row, array_agg(x.object) AS objects FROM unnest(@object_row, @object) AS x(row, object) GROUP BY x.row) o
+                 ON o.row = u.row
             ON CONFLICT (provider, external_id) DO NOTHING
             RETURNING provider, external_id
             """);
@@ -58,6 +62,9 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string?[]>("content_type", batch.Select(e => StoredText.CleanOrNull(e.ContentType)).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("details", batch.Select(e => StoredText.CleanJson(JsonSerializer.Serialize(e.Details, DetailsJson))).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("payload", batch.Select(e => e.Payload).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        var objects = StoredObjects(batch);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("object_row", objects.Select(o => o.Row).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("object", objects.Select(o => o.Object).ToArray()));
 
         var inserted = new HashSet<(string, string)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -70,6 +77,15 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
         // Within one batch a key can appear twice (two activations on one silo during a membership change): only the first wins.
         return batch.Select(e => inserted.Remove((e.Provider, e.ExternalId))).ToArray();
     }
+
+    /// <summary>
+    /// The objects each event names (<see cref="EventObjects"/>), flat, each with its event's 1-based row in the batch:
+    /// one array per column is what unnest takes (a text[][] would flatten). PostgreSQL text cannot hold NUL, so it is
+    /// dropped from these derived ids; the raw payload keeps it.
+    /// </summary>
+    private static (long Row, string Object)[] StoredObjects(IReadOnlyList<IncomingEvent> batch) =>
+        batch.SelectMany((e, i) => EventObjects.Of(e.Provider, e.Type, e.Details).Select(o => (Row: i + 1L, Object: o.ToStored().Replace("\0", "", StringComparison.Ordinal))))
+            .ToArray();
 
     private async Task<IReadOnlyList<bool>> CountDuplicatesAsync(IReadOnlyList<(string Provider, string ExternalId)> batch, CancellationToken cancellationToken)
     {
@@ -115,7 +131,7 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
     }
 
     private const string ViewColumns =
-        "provider, external_id, provider_type, type, state, deliveries, attempts, last_error, received_at, processed_at";
+        "provider, external_id, provider_type, type, state, deliveries, attempts, last_error, received_at, processed_at, objects";
 
     public async Task<EventView?> GetAsync(string provider, string externalId)
     {
@@ -126,18 +142,132 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
         return views.Count == 0 ? null : views[0];
     }
 
-    public async Task<IReadOnlyList<EventView>> ListAsync(string? state, string? provider, int limit)
+    public async Task<EventPayload?> GetPayloadAsync(string provider, string externalId)
     {
-        await using var command = _db.CreateCommand($"""
+        await using var command = _db.CreateCommand("SELECT payload, content_type FROM webhook_events WHERE provider = @provider AND external_id = @external_id");
+        command.Parameters.Add(new NpgsqlParameter<string>("provider", provider));
+        command.Parameters.Add(new NpgsqlParameter<string>("external_id", externalId));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        if (!await reader.ReadAsync().ConfigureAwait(false))
+        {
+            return null;
+        }
+        return new EventPayload { Body = reader.GetFieldValue<byte[]>(0), ContentType = reader.IsDBNull(1) ? null : reader.GetString(1) };
+    }
+
+    /// <summary>
+    /// Only the conditions a query uses are in its SQL, so that PostgreSQL plans each shape of filter with the index that
+    /// serves it (a catch-all "@x IS NULL OR" plan, once prepared, could not). Every shape ends in received_at, so the
+    /// index both filters and orders; the cursor's "received_at &lt;= t" bounds the index scan and the key breaks ties.
+    /// </summary>
+    public async Task<EventPage> ListAsync(EventQuery query)
+    {
+        var where = new List<string>();
+        await using var command = _db.CreateCommand();
+        void Add(string condition, params NpgsqlParameter[] parameters)
+        {
+            where.Add(condition);
+            command.Parameters.AddRange(parameters);
+        }
+        if (query.State is { } state)
+        {
+            Add("state = @state", new NpgsqlParameter<string>("state", state));
+        }
+        if (query.Provider is { } provider)
+        {
+            Add("provider = @provider", new NpgsqlParameter<string>("provider", provider));
+        }
+        if (query.Type is { } type)
+        {
+            Add("type = @type", new NpgsqlParameter<string>("type", type));
+        }
+        if (query.Object is { } named)
+        {
+            Add("objects && @objects", new NpgsqlParameter<string[]>("objects", StoredKeys(named, query.ObjectKind)));
+        }
+        if (query.Search is { } search)
+        {
+            Add("(external_id = @search OR objects && @search_objects)",
+                new NpgsqlParameter<string>("search", search), new NpgsqlParameter<string[]>("search_objects", StoredKeys(search, null)));
+        }
+        if (query.Since is { } since)
+        {
+            Add("received_at >= @since", new NpgsqlParameter<DateTime>("since", since.UtcDateTime));
+        }
+        if (query.Until is { } until)
+        {
+            Add("received_at < @until", new NpgsqlParameter<DateTime>("until", until.UtcDateTime));
+        }
+        if (query.After is { } after)
+        {
+            Add("received_at <= @after_at AND (received_at < @after_at OR (provider, external_id) < (@after_provider, @after_id))",
+                new NpgsqlParameter<DateTime>("after_at", after.ReceivedAt.UtcDateTime),
+                new NpgsqlParameter<string>("after_provider", after.Provider),
+                new NpgsqlParameter<string>("after_id", after.ExternalId));
+        }
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", query.Limit));
+        command.CommandText = $"""
             SELECT {ViewColumns} FROM webhook_events
-            WHERE (@state::text IS NULL OR state = @state) AND (@provider::text IS NULL OR provider = @provider)
-            ORDER BY received_at DESC, external_id DESC
+            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            ORDER BY received_at DESC, provider DESC, external_id DESC
             LIMIT @limit
+            """;
+        var items = await ReadViewsAsync(command).ConfigureAwait(false);
+        var next = items.Count == query.Limit && items.Count > 0
+            ? new EventCursor { ReceivedAt = items[^1].ReceivedAt, Provider = items[^1].Provider, ExternalId = items[^1].ExternalId }
+            : null;
+        return new EventPage { Items = items, Next = next };
+    }
+
+    /// <summary>How the objects column holds an id of the kind given, or of any kind.</summary>
+    private static string[] StoredKeys(string id, string? kind) =>
+        (kind is null ? EventObject.Kinds : [kind]).Select(k => $"{k}:{id}").ToArray();
+
+    public async Task<int> ReopenManyAsync(IReadOnlyList<EventReplay> events)
+    {
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+        await using var command = _db.CreateCommand("""
+            UPDATE webhook_events e
+            SET state = 'received', type = COALESCE(u.type, e.type), recover_at = now()
+            FROM unnest(@provider, @external_id, @type) AS u(provider, external_id, type)
+            WHERE e.provider = u.provider AND e.external_id = u.external_id
             """);
-        command.Parameters.Add(new NpgsqlParameter<string?>("state", state) { NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string?>("provider", provider) { NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        return await ReadViewsAsync(command).ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("provider", events.Select(e => e.Provider).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("external_id", events.Select(e => e.ExternalId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("type", events.Select(e => e.Type).ToArray()));
+        return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One round trip. Each count reads an index range: the last hour of received_at, the events still 'received'
+    /// (state, received_at), and a day of failures (state, received_at).
+    /// </summary>
+    public async Task<EventSummary> SummaryAsync()
+    {
+        await using var command = _db.CreateCommand("""
+            WITH minutes AS (
+                SELECT date_trunc('minute', received_at) AS minute, count(*) AS n FROM webhook_events
+                WHERE received_at >= date_trunc('minute', now()) - interval '59 minutes'
+                GROUP BY 1)
+            SELECT (SELECT array_agg(COALESCE(m.n, 0) ORDER BY g.minute)
+                    FROM generate_series(date_trunc('minute', now()) - interval '59 minutes', date_trunc('minute', now()), interval '1 minute') AS g(minute)
+                    LEFT JOIN minutes m ON m.minute = g.minute),
+                   (SELECT count(*) FROM webhook_events WHERE state = 'received'),
+                   (SELECT COALESCE(extract(epoch FROM now() - min(received_at)), 0)::float8 FROM webhook_events WHERE state = 'received'),
+                   (SELECT count(*) FROM webhook_events WHERE state = 'failed' AND received_at >= now() - interval '24 hours')
+            """);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        await reader.ReadAsync().ConfigureAwait(false);
+        return new EventSummary
+        {
+            AcceptedPerMinute = reader.GetFieldValue<long[]>(0),
+            Backlog = reader.GetInt64(1),
+            OldestAgeSeconds = reader.GetDouble(2),
+            FailedLastDay = reader.GetInt64(3),
+        };
     }
 
     private static async Task<IReadOnlyList<EventView>> ReadViewsAsync(NpgsqlCommand command)
@@ -146,9 +276,10 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
+            var provider = reader.GetString(0);
             views.Add(new EventView
             {
-                Provider = reader.GetString(0),
+                Provider = provider,
                 ExternalId = reader.GetString(1),
                 ProviderType = reader.IsDBNull(2) ? null : reader.GetString(2),
                 Type = reader.IsDBNull(3) ? null : reader.GetString(3),
@@ -158,6 +289,7 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
                 LastError = reader.IsDBNull(7) ? null : reader.GetString(7),
                 ReceivedAt = reader.GetFieldValue<DateTimeOffset>(8),
                 ProcessedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                Objects = reader.GetFieldValue<string[]>(10).Select(o => EventObject.FromStored(provider, o)).ToArray(),
             });
         }
         return views;
