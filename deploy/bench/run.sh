@@ -8,8 +8,8 @@
 # BENCH_HALF_DURATION (8 s),
 # BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive same product1 product2),
 # BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Disable'), BENCH_KEEP_LOGS=1 (keep the processes' logs),
-# BENCH_PUSH=0 (no destination), BENCH_PROFILE=1 (a dotnet-trace CPU profile of the product's processes in the measured phase).
-# It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5102,
+# BENCH_PUSH=0 (no push), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase: perf, or dotnet-trace).
+# It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5103,
 # 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
 set -euo pipefail
 export LC_ALL=C # awk and printf read and write "1.23", whatever the caller's locale
