@@ -8,7 +8,7 @@
 # BENCH_HALF_DURATION (8 s),
 # BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive same product1 product2),
 # BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Disable'), BENCH_KEEP_LOGS=1 (keep the processes' logs),
-# BENCH_PUSH=0 (no push), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase: perf, or dotnet-trace).
+# BENCH_PUSH=0 (no push), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase; BENCH_PROFILER dotnet-trace or perf).
 # It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5103,
 # 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
 set -euo pipefail
@@ -203,7 +203,7 @@ start_product() {
   )
   # Several silos on one host: a GC heap count per process that fits the cores, as deploy/local/run.sh --nodes sets it.
   [ "$nodes" -eq 1 ] || env+=($(gc_heap_env $((nodes + 1))))
-  [ "${BENCH_PROFILE:-0}" != 1 ] || env+=(DOTNET_PerfMapEnabled=1)
+  [ "${BENCH_PROFILE:-0}" != 1 ] || [ "${BENCH_PROFILER:-dotnet-trace}" != perf ] || env+=(DOTNET_PerfMapEnabled=1)
   server_pids=()
   pushed_sql=""
   if [ "$push_enabled" = 1 ]; then
@@ -419,27 +419,28 @@ steady_cpu() {
       printf "%.2f%s\n", n ? total * 1000 / n : 0, line
     }' "$cpu0" -)"
   cpu[$name]="${result%% *}"
-  say "$name: CPU from the start of the full-load phase until its events were processed and pushed ($FULL_ACCEPTED events): ${result#* }"
+  say "$name: CPU from the start of the full-load phase until its work was done ($FULL_ACCEPTED events): ${result#* }"
 }
 
-# BENCH_PROFILE=1: where the product's processes spend their CPU in the full-load phase. With perf (Linux perf_events,
-# CPU samples at 499 Hz with call stacks; the product's processes then run with DOTNET_PerfMapEnabled=1 so that perf
-# can name JIT-compiled methods) the top frames are CPU time; without perf, dotnet-trace's sampled thread time (which
-# also samples waiting threads: waits are left out of its report). Each starts when the generator writes CPU0 and
+# BENCH_PROFILE=1: where the product's processes spend their time in the full-load phase. By default dotnet-trace's
+# sampled thread time (managed stacks at about 100 Hz; it also samples waiting threads: waits are left out of its
+# report); BENCH_PROFILER=perf takes Linux perf_events CPU samples instead (499 Hz with call stacks; the product's
+# processes then run with DOTNET_PerfMapEnabled=1 so that perf can name JIT-compiled methods). Each starts when the generator writes CPU0 and
 # lasts the phase; report_profiles prints the top frames of each process and keeps them in deploy/bench/.profiles.
 # A profiled run's rates are lower than an unprofiled one's: take the table from a run without it.
 profile_pids=()
+profiler="${BENCH_PROFILER:-dotnet-trace}"
 start_profiles() {
   local name="$1" cpu0="$2" pid out
   case "$name" in product*) ;; *) return 0 ;; esac
-  if ! command -v perf >/dev/null 2>&1 && [ -z "$trace_tool" ]; then
-    trace_tool="$(ensure_tool dotnet-trace)" || { say "neither perf nor dotnet-trace: no profile"; return 0; }
+  if [ "$profiler" = dotnet-trace ] && [ -z "$trace_tool" ]; then
+    trace_tool="$(ensure_tool dotnet-trace)" || { say "dotnet-trace could not be installed: no profile"; return 0; }
   fi
   for pid in "${server_pids[@]}"; do
     out="$work/profile-$name-${proc_name[$pid]}"
     (
       until [ -s "$cpu0" ]; do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
-      if command -v perf >/dev/null 2>&1; then
+      if [ "$profiler" = perf ]; then
         exec perf record -F 499 -g -p "$pid" -o "$out.perf" -- sleep "$duration" >"$out.log" 2>&1
       fi
       exec "$trace_tool" collect -p "$pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$duration" -o "$out.nettrace" >"$out.log" 2>&1
@@ -462,13 +463,13 @@ report_profiles() {
       *.perf)
         perf report -i "$file" --no-children --sort symbol --stdio -g none --percent-limit 0.7 2>/dev/null | grep '%' >"$file.self" || true
         perf report -i "$file" --children --sort symbol --stdio -g none --percent-limit 3 2>/dev/null | grep '%' >"$file.total" || true
-        { printf '\n%s: CPU samples, self (top 25):\n' "$title"; head -25 "$file.self"
-          printf '%s: CPU samples, with callees (top 30):\n' "$title"; head -30 "$file.total"; } ;;
+        { printf '\n%s: CPU samples, self (top 25):\n' "$title"; head -25 "$file.self" || true
+          printf '%s: CPU samples, with callees (top 30):\n' "$title"; head -30 "$file.total" || true; } ;;
       *)
         "$trace_tool" report "$file" topN -n 60 >"$file.self" 2>/dev/null || true
         "$trace_tool" report "$file" topN -n 80 --inclusive >"$file.total" 2>/dev/null || true
-        { printf '\n%s: sampled thread time, exclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.self" | head -25
-          printf '%s: sampled thread time, inclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.total" | head -30; } ;;
+        { printf '\n%s: sampled thread time, exclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.self" | head -25 || true
+          printf '%s: sampled thread time, inclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.total" | head -30 || true; } ;;
     esac
   done | tee -a "$work/profiles.txt" >&2
   for pid in "${server_pids[@]}"; do rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"; done
