@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Throughput, latency and memory of the product against a bare ASP.NET Core endpoint (ceiling) and the naive design
-# (INSERT per request + polling loop), all driven by the same load generator; prints one markdown table.
-#   deploy/bench/run.sh              ceiling, naive, product with 1 silo, product with 2 silos (about 7 minutes on 2 cores + the build)
+# (INSERT per request + polling loop; and the same doing the product's work: customers, change log, push), all driven
+# by the same load generator; prints one markdown table.
+#   deploy/bench/run.sh              ceiling, naive, naive same work, product with 1 and 2 silos (about 8 minutes on 2 cores + the build)
 #   deploy/bench/run.sh --long [N]   N events (default 1000000) through the product with 1 silo: memory over time
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_WARMUP (15 s at least), BENCH_WARMUP_MAX (35 s), BENCH_DURATION (10 s),
 # BENCH_HALF_DURATION (8 s),
-# BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive product1 product2),
-# BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Disable'), BENCH_KEEP_LOGS=1 (keep the processes' logs).
-# It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5102,
+# BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive same product1 product2),
+# BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Disable'), BENCH_KEEP_LOGS=1 (keep the processes' logs),
+# BENCH_PUSH=0 (no push), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase; BENCH_PROFILER dotnet-trace or perf).
+# It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5103,
 # 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
 set -euo pipefail
 export LC_ALL=C # awk and printf read and write "1.23", whatever the caller's locale
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
     --long)
       mode=long; shift
       if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then long_events="$1"; shift; fi ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (usage: deploy/bench/run.sh [--long [N]])" ;;
   esac
 done
@@ -37,7 +39,7 @@ duration="${BENCH_DURATION:-10}"
 half_duration="${BENCH_HALF_DURATION:-8}"
 sample_interval="${BENCH_SAMPLE_INTERVAL:-10}"
 if [ "$mode" = long ]; then drain_timeout="${BENCH_DRAIN_TIMEOUT:-900}"; else drain_timeout="${BENCH_DRAIN_TIMEOUT:-60}"; fi
-scenarios="${BENCH_SCENARIOS:-ceiling naive product1 product2}"
+scenarios="${BENCH_SCENARIOS:-ceiling naive same product1 product2}"
 push_enabled="${BENCH_PUSH:-1}"
 
 api_port=5100 ceiling_port=5101 naive_port=5102 receiver_port=5103 silo_port=11150 gateway_port=30150
@@ -103,20 +105,23 @@ wait_until() {
 # Peak resident memory (VmHWM) summed over the given processes, in MiB.
 peak_rss_mib() { local p; for p; do awk '/^VmHWM/ { print $2 }' "/proc/$p/status"; done | awk '{ s += $1 } END { printf "%.0f", s / 1024 }'; }
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-# CPU seconds (user + system) used so far by the given processes.
-cpu_seconds() { local p; for p; do awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null; done | awk -v hz="$(getconf CLK_TCK)" '{ s += $1 } END { printf "%.1f", s / hz }'; }
+# "pid ticks" lines: the CPU time (user + system, in clock ticks) used so far by each of the given processes.
+cpu_ticks() { local p; for p; do awk -v p="$p" '{ sub(/.*\) /, ""); print p, $12 + $13 }' "/proc/$p/stat" 2>/dev/null; done; }
 backends_of() { pgrep -f "postgres: .* $1 " | tr '\n' ' '; }
 
 # Orleans' directory meters, read with dotnet-counters (a .NET tool from NuGet, installed into deploy/bench/.tools when
 # it is not on the PATH): how many directory registrations, removals and lookups a silo sent to another silo.
 remote_directory_counters="orleans-directory-registrations-single-act-remote-sent,orleans-directory-unregistrations-remote-sent,orleans-directory-unregistrations-many-remote-sent,orleans-directory-lookups-remote-sent"
+# ensure_tool NAME: prints the path of a .NET diagnostics tool (dotnet-counters, dotnet-trace): the one on the PATH, or
+# the one installed from NuGet into deploy/bench/.tools; fails when it cannot be installed.
+ensure_tool() {
+  if command -v "$1" >/dev/null 2>&1; then command -v "$1"; return; fi
+  [ -x "$BENCH_DIR/.tools/$1" ] || dotnet tool install --tool-path "$BENCH_DIR/.tools" "$1" --version 10.0.750501 >/dev/null 2>&1 || return 1
+  echo "$BENCH_DIR/.tools/$1"
+}
 counters_tool=""
 ensure_counters() {
-  if command -v dotnet-counters >/dev/null 2>&1; then counters_tool="$(command -v dotnet-counters)"; return; fi
-  counters_tool="$BENCH_DIR/.tools/dotnet-counters"
-  [ -x "$counters_tool" ] && return
-  dotnet tool install --tool-path "$BENCH_DIR/.tools" dotnet-counters --version 10.0.750501 >/dev/null 2>&1 \
-    || { say "dotnet-counters could not be installed: the directory column stays empty"; counters_tool=""; }
+  counters_tool="$(ensure_tool dotnet-counters)" || { say "dotnet-counters could not be installed: the directory column stays empty"; counters_tool=""; }
 }
 counter_pids=()
 # start_counters NAME PID...: records the directory meters of each silo until it stops (read_counters).
@@ -170,26 +175,43 @@ generator="$BENCH_DIR/LoadGenerator/bin/Release/net10.0/Orleans.Webhooks.LoadGen
 
 active_silos() { [ "$(q "$product_db" -c "SELECT count(*) FROM orleans_membership WHERE deployment_id = 'bench' AND status = 3")" -ge "$1" ]; }
 
+# The business system: a bare ASP.NET Core server (the ceiling program) that answers 200 at once, as an ERP's webhook
+# controller would. The product's destination and the naive same-work poller push every change to it, signed.
+# It is not one of the scenario's server processes: its CPU is the receiving end's, not the design's.
+start_receiver() {
+  need_ports "$receiver_port"
+  start receiver "$BENCH_DIR/Ceiling/bin/Release/net10.0" Orleans.Webhooks.Ceiling.dll "ASPNETCORE_URLS=http://127.0.0.1:$receiver_port"
+  wait_until 60 "the push receiver to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$receiver_port/health"
+  receiver_url="http://127.0.0.1:$receiver_port/webhook/erp"
+}
+
+# gc_heap_env PROCESSES: the runtime settings for PROCESSES .NET processes sharing this host's cores: server GC with
+# cores / PROCESSES heaps each (at least one), not tied to particular cores (two processes' GC threads pinned to the
+# same core would wait on each other). DOTNET_GCHeapCount is read as hexadecimal. Printed as VAR=value words.
+gc_heap_env() { printf 'DOTNET_GCHeapCount=%x DOTNET_GCNoAffinitize=1' $(( $(nproc) / $1 > 0 ? $(nproc) / $1 : 1 )); }
+
 # The product as deploy/local/run.sh starts it (Release builds, same environment), on the benchmark's own database and ports.
 start_product() {
   local nodes="$1" i
   need_ports "$api_port" $(seq "$silo_port" $((silo_port + nodes - 1))) $(seq "$gateway_port" $((gateway_port + nodes - 1)))
   fresh_database "$product_db"
   apply_schema "$product_db"
-  # The business system: a destination that gets every change pushed, signed, to a bare ASP.NET Core server (the
-  # ceiling program) that answers 200 at once, as an ERP's webhook controller would.
-  # BENCH_PUSH=0 leaves the destination out, to see what pushing costs.
+  # A destination that gets every change pushed (BENCH_PUSH=0 leaves it out, to see what pushing costs).
   local env=(
     "ConnectionStrings__Webhooks=$product_cs" Orleans__ClusterId=bench Orleans__ServiceId=bench
     "Webhooks__Providers__hmac__Secrets__0=$secret" Webhooks__RateLimit__PermitsPerSecond=0
   )
-  if [ "$push_enabled" = 1 ]; then
-    need_ports "$receiver_port"
-    start receiver "$BENCH_DIR/Ceiling/bin/Release/net10.0" Orleans.Webhooks.Ceiling.dll "ASPNETCORE_URLS=http://127.0.0.1:$receiver_port"
-    wait_until 60 "the push receiver to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$receiver_port/health"
-    env+=("Webhooks__Destinations__erp__Url=http://127.0.0.1:$receiver_port/webhook/erp" "Webhooks__Destinations__erp__Secrets__0=$secret")
-  fi
+  # Several silos on one host: a GC heap count per process that fits the cores, as deploy/local/run.sh --nodes sets it.
+  [ "$nodes" -eq 1 ] || env+=($(gc_heap_env $((nodes + 1))))
+  [ "${BENCH_PROFILE:-0}" != 1 ] || [ "${BENCH_PROFILER:-dotnet-trace}" != perf ] || env+=(DOTNET_PerfMapEnabled=1)
   server_pids=()
+  pushed_sql=""
+  if [ "$push_enabled" = 1 ]; then
+    start_receiver
+    env+=("Webhooks__Destinations__erp__Url=$receiver_url" "Webhooks__Destinations__erp__Secrets__0=$secret")
+    # The destination's sender advances its cursor only over changes the receiver answered 2xx for.
+    pushed_sql="SELECT COALESCE((SELECT last_seq FROM change_counter), 0) - COALESCE((SELECT cursor FROM destination_state WHERE name = 'erp'), 0)"
+  fi
   for ((i = 0; i < nodes; i++)); do
     start "silo$i" "$silo_dir" Orleans.Webhooks.Silo.dll "${env[@]}" Orleans__SiloPort=$((silo_port + i)) Orleans__GatewayPort=$((gateway_port + i))
     server_pids+=("$(eval echo "\$pid_silo$i")")
@@ -205,11 +227,23 @@ start_product() {
   missing_sql="SELECT count(*) FROM accepted a WHERE NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.provider = 'hmac' AND e.external_id = a.id)"
 }
 
+# start_naive [same]: the naive design; with 'same', doing the product's work too (Naive:SameWork: customers, change
+# rows, and each change POSTed on its own to the same receiver as the product's destination).
 start_naive() {
+  local extra=()
   need_ports "$naive_port"
   fresh_database "$naive_db"
+  pushed_sql=""
+  if [ "${1:-}" = same ]; then
+    extra+=(Naive__SameWork=true)
+    if [ "$push_enabled" = 1 ]; then
+      start_receiver
+      extra+=("Naive__PushUrl=$receiver_url")
+      pushed_sql="SELECT COALESCE((SELECT max(seq) FROM changes), 0) - (SELECT cursor FROM push_cursor)"
+    fi
+  fi
   start naive "$BENCH_DIR/Naive/bin/Release/net10.0" Orleans.Webhooks.Naive.dll \
-    "ConnectionStrings__Naive=$naive_cs" "Naive__Secret=$secret" "ASPNETCORE_URLS=http://127.0.0.1:$naive_port"
+    "ConnectionStrings__Naive=$naive_cs" "Naive__Secret=$secret" "ASPNETCORE_URLS=http://127.0.0.1:$naive_port" "${extra[@]}"
   server_pids=("$pid_naive")
   wait_until 60 "the naive server to be ready" curl -fsS --max-time 2 "http://127.0.0.1:$naive_port/health"
   url="http://127.0.0.1:$naive_port/webhook/hmac"
@@ -237,7 +271,7 @@ drive() {
   local name="$1"
   shift
   unset FULL_RATE FULL_P50_MS FULL_P99_MS HALF_RATE HALF_P50_MS HALF_P99_MS HALF_OFFERED LONG_RATE LONG_P50_MS LONG_P99_MS \
-    TOTAL_ACCEPTED TOTAL_OTHER TOTAL_OTHER_DETAIL TOTAL_DUPLICATES LOAD_END_MS GENERATOR_CPU_S WARMUP_S
+    TOTAL_ACCEPTED TOTAL_OTHER TOTAL_OTHER_DETAIL TOTAL_DUPLICATES LOAD_END_MS GENERATOR_CPU_S WARMUP_S FULL_ACCEPTED
   dotnet "$generator" --url "$url" --secret "$secret" --tag "$run_id$name" --connections "$connections" \
     --results "$work/$name.results" --ids "$work/$name.ids" "$@" 2> >(tee "$work/$name.load.log" | sed 's/^/    /' >&2) \
     || die "the load generator failed (see $work/$name.load.log)"
@@ -266,20 +300,21 @@ wait_processed() {
   done
 }
 
-# Sets pushed to the time from the end of the load until the destination's cursor has passed every change (its sender
-# advances the cursor only over changes the receiver answered 2xx for).
+# Sets pushed (and pushed_s) to the time from the end of the load until every change is pushed ($pushed_sql: the
+# changes not yet answered 2xx by the receiver).
 wait_pushed() {
   local name="$1" behind
   local deadline=$(($(date +%s) + drain_timeout))
   while :; do
-    behind="$(q "$db" -c "SELECT COALESCE((SELECT last_seq FROM change_counter), 0) - COALESCE((SELECT cursor FROM destination_state WHERE name = 'erp'), 0)")"
+    behind="$(q "$db" -c "$pushed_sql")"
     if [ "$behind" -le 0 ]; then
-      pushed="$(awk -v t="$(($(now_ms) - LOAD_END_MS))" 'BEGIN { printf "%.1f s", (t < 0 ? 0 : t) / 1000 }')"
+      pushed_s="$(awk -v t="$(($(now_ms) - LOAD_END_MS))" 'BEGIN { printf "%.1f", (t < 0 ? 0 : t) / 1000 }')"
+      pushed="$pushed_s s"
       return
     fi
     if [ "$(date +%s)" -ge "$deadline" ]; then
       fail "$name: $behind changes not pushed $drain_timeout s after the load"
-      pushed="> $drain_timeout s"
+      pushed="> $drain_timeout s" pushed_s=""
       return
     fi
     sleep 0.2
@@ -311,74 +346,136 @@ check_answers() {
 
 declare -A label warm rate e2e remote_dir p50 p99 hrate hp50 hp99 drain push rss other cpu
 run_scenario() {
-  local name="$1" server_pids=() url db processed_sql missing_sql scenario_start
+  local name="$1" server_pids=() url db processed_sql missing_sql pushed_sql="" scenario_start
   scenario_start="$(date +%s)"
   case "$name" in
     ceiling) label[$name]="ceiling (bare ASP.NET Core)"; start_ceiling ;;
     naive) label[$name]="naive (INSERT per request + poller)"; start_naive ;;
+    same) label[$name]="naive, same work (+ customers, change log, push)"; start_naive same ;;
     product1) label[$name]="product, 1 silo"; start_product 1 ;;
     product2) label[$name]="product, 2 silos"; start_product 2 ;;
     *) die "unknown scenario $name" ;;
   esac
   say "$name: load on $url (${warmup}-${warmup_max} s warm-up until the rate levels off, ${duration} s at $connections connections, ${half_duration} s at half that rate)"
-  local pid
-  declare -A cpu_start=()
-  for pid in "${server_pids[@]}"; do cpu_start[$pid]="$(cpu_seconds "$pid")"; done
-  # Warm-up and full load; then, with no load, the time until what they left behind is processed (so a backlog built at
-  # full load shows); then the half-rate phase, a second run of the generator.
+  # Warm-up and full load; then, with no load, the time until what they left behind is processed and pushed (so a
+  # backlog built at full load shows); then the half-rate phase, a second run of the generator. The generator writes
+  # the CPU time of the server processes and the database's backends when the full-load phase starts (cpu0).
+  local cpu0="$work/$name.cpu0"
   case "$name" in product*) start_counters "$name" "${server_pids[@]:0:${#server_pids[@]}-1}" ;; esac
-  drive "$name" --warmup "$warmup" --warmup-max "$warmup_max" --duration "$duration" --half-duration 0
+  [ "${BENCH_PROFILE:-0}" != 1 ] || start_profiles "$name" "$cpu0"
+  drive "$name" --warmup "$warmup" --warmup-max "$warmup_max" --duration "$duration" --half-duration 0 \
+    --cpu-start "$cpu0" --cpu-pids "$(IFS=,; echo "${server_pids[*]}")" ${db:+--cpu-match "postgres: .* $db "}
   warm[$name]="${WARMUP_S:--}" rate[$name]="$FULL_RATE" p50[$name]="$FULL_P50_MS" p99[$name]="$FULL_P99_MS"
   check_answers "$name"
+  drain[$name]="n/a" push[$name]="n/a"
   if [ -n "$db" ]; then
     wait_processed "$name" "$TOTAL_ACCEPTED"
     drain[$name]="$drained"
-    # Acknowledging is half of the job: the full load's events over the load's seconds plus the time until all of
-    # them are processed.
-    [ -z "$drained_s" ] || e2e[$name]="$(awk -v r="$FULL_RATE" -v d="$duration" -v t="$drained_s" 'BEGIN { printf "%.0f", r * d / (d + t) }')"
-    push[$name]="n/a"
-    if [ "$name" != naive ] && [ "$push_enabled" = 1 ]; then
+    local done_s="$drained_s"
+    if [ -n "$pushed_sql" ]; then
       wait_pushed "$name"
       push[$name]="$pushed"
+      done_s="$(awk -v a="$drained_s" -v b="$pushed_s" 'BEGIN { if (a == "" || b == "") print ""; else print (a > b ? a : b) }')"
     fi
-    verify_stored "$name"
-  else
-    drain[$name]="n/a" push[$name]="n/a"
+    # Acknowledging is half of the job: the full load's events over the load's seconds plus the time until all of
+    # them are processed and, where the scenario pushes, pushed.
+    [ -z "$done_s" ] || e2e[$name]="$(awk -v r="$FULL_RATE" -v d="$duration" -v t="$done_s" 'BEGIN { printf "%.0f", r * d / (d + t) }')"
   fi
-  local accepted="$TOTAL_ACCEPTED" others="$TOTAL_OTHER" generator_cpu="$GENERATOR_CPU_S"
+  steady_cpu "$name" "$cpu0"
+  [ -z "$db" ] || verify_stored "$name"
+  local accepted="$TOTAL_ACCEPTED" others="$TOTAL_OTHER"
   drive "$name-half" --rate "$(awk -v r="$FULL_RATE" 'BEGIN { printf "%.1f", r / 2 }')" --half-duration "$half_duration"
   hrate[$name]="${HALF_RATE:--}" hp50[$name]="${HALF_P50_MS:--}" hp99[$name]="${HALF_P99_MS:--}"
   check_answers "$name-half"
   [ -z "$db" ] || verify_stored "$name-half"
   other[$name]=$((others + TOTAL_OTHER))
-  TOTAL_ACCEPTED=$((accepted + TOTAL_ACCEPTED))
-  GENERATOR_CPU_S="$(awk -v a="$generator_cpu" -v b="$GENERATOR_CPU_S" 'BEGIN { printf "%.1f", a + b }')"
-  report_cpu "$name"
+  TOTAL_ACCEPTED=$((accepted + TOTAL_ACCEPTED)) # both phases, for the directory meters
   rss[$name]="$(peak_rss_mib "${server_pids[@]}")"
   stop_all
   read_counters "$name"
+  [ "${BENCH_PROFILE:-0}" != 1 ] || report_profiles "$name"
   say "$name: $(($(date +%s) - scenario_start)) s from start to stop"
 }
 
-# CPU seconds per accepted event, in milliseconds.
-per_event() { awk -v s="$1" -v n="$TOTAL_ACCEPTED" 'BEGIN { printf "%.2f", n ? s * 1000 / n : 0 }'; }
+# steady_cpu NAME CPU0: the CPU the scenario's server processes and its database's backends used from the start of the
+# full-load phase (CPU0, written by the generator) until now (everything accepted in it processed and pushed), per
+# event accepted in that phase: the steady state, without the JIT's warm-up. A backend opened during the phase counts
+# from zero. Sets cpu[NAME] (the table's column) and prints each process's share (stderr).
+steady_cpu() {
+  local name="$1" cpu0="$2" pid names=""
+  [ -s "$cpu0" ] || { say "$name: no CPU reading from the start of the full-load phase"; return; }
+  for pid in "${server_pids[@]}"; do names+="$pid=${proc_name[$pid]} "; done
+  local result
+  result="$(cpu_ticks "${server_pids[@]}" $([ -z "$db" ] || backends_of "$db") | awk -v hz="$(getconf CLK_TCK)" -v n="$FULL_ACCEPTED" -v names="$names" '
+    BEGIN { split(names, pairs, " "); for (i in pairs) { split(pairs[i], kv, "="); who[kv[1]] = kv[2] } }
+    FNR == NR { start[$1] = $2; next }
+    {
+      w = ($1 in who) ? who[$1] : "PostgreSQL backends"
+      if (!(w in used)) order[++k] = w
+      used[w] += ($2 - start[$1]) / hz; total += ($2 - start[$1]) / hz
+    }
+    END {
+      for (i = 1; i <= k; i++) line = line sprintf(" %s %.1f s (%.3f ms/event),", order[i], used[order[i]], n ? used[order[i]] * 1000 / n : 0)
+      printf "%.2f%s\n", n ? total * 1000 / n : 0, line
+    }' "$cpu0" -)"
+  cpu[$name]="${result%% *}"
+  say "$name: CPU from the start of the full-load phase until its work was done ($FULL_ACCEPTED events): ${result#* }"
+}
 
-# Where the CPU went during the load (stderr): each server process, the database's backends (most open during the
-# warm-up), the generator; and per accepted event. The table's CPU column is the servers' and the database's together.
-report_cpu() {
-  local line="$1: CPU seconds during the load:" pid used total=0
-  for pid in "${server_pids[@]}"; do
-    used="$(awk -v a="${cpu_start[$pid]}" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.1f", b - a }')"
-    total="$(awk -v a="$total" -v b="$used" 'BEGIN { print a + b }')"
-    line+=" ${proc_name[$pid]} $used ($(per_event "$used") ms/event),"
-  done
-  if [ -n "$db" ]; then
-    used="$(cpu_seconds $(backends_of "$db"))"
-    total="$(awk -v a="$total" -v b="$used" 'BEGIN { print a + b }')"
-    line+=" PostgreSQL backends $used ($(per_event "$used") ms/event),"
+# BENCH_PROFILE=1: where the product's processes spend their time in the full-load phase. By default dotnet-trace's
+# sampled thread time (managed stacks at about 100 Hz; it also samples waiting threads: waits are left out of its
+# report); BENCH_PROFILER=perf takes Linux perf_events CPU samples instead (499 Hz with call stacks; the product's
+# processes then run with DOTNET_PerfMapEnabled=1 so that perf can name JIT-compiled methods). Each starts when the generator writes CPU0 and
+# lasts the phase; report_profiles prints the top frames of each process and keeps them in deploy/bench/.profiles.
+# A profiled run's rates are lower than an unprofiled one's: take the table from a run without it.
+profile_pids=()
+profiler="${BENCH_PROFILER:-dotnet-trace}"
+start_profiles() {
+  local name="$1" cpu0="$2" pid out
+  case "$name" in product*) ;; *) return 0 ;; esac
+  if [ "$profiler" = dotnet-trace ] && [ -z "$trace_tool" ]; then
+    trace_tool="$(ensure_tool dotnet-trace)" || { say "dotnet-trace could not be installed: no profile"; return 0; }
   fi
-  cpu[$1]="$(per_event "$total")"
-  say "$line load generator ${GENERATOR_CPU_S:-?}"
+  for pid in "${server_pids[@]}"; do
+    out="$work/profile-$name-${proc_name[$pid]}"
+    (
+      until [ -s "$cpu0" ]; do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
+      if [ "$profiler" = perf ]; then
+        exec perf record -F 499 -g -p "$pid" -o "$out.perf" -- sleep "$duration" >"$out.log" 2>&1
+      fi
+      exec "$trace_tool" collect -p "$pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$duration" -o "$out.nettrace" >"$out.log" 2>&1
+    ) &
+    profile_pids+=($!)
+  done
+}
+trace_tool=""
+# Frames of a thread waiting for work (dotnet-trace samples those too), left out of its report.
+idle_frames='Wait|Sleep|Semaphore|EventLoop|epoll|Monitor|Blocking|Park|Missing Symbol|StartCallback|WorkerThreadStart|UNMANAGED_CODE_TIME|Interop\+Sys\.Read|Join'
+report_profiles() {
+  local name="$1" pid file title
+  case "$name" in product*) ;; *) return 0 ;; esac
+  for pid in "${profile_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  profile_pids=()
+  for file in "$work"/profile-"$name"-*.perf "$work"/profile-"$name"-*.nettrace; do
+    [ -s "$file" ] || continue
+    title="$(basename "${file%.*}")"
+    case "$file" in
+      *.perf)
+        perf report -i "$file" --no-children --sort symbol --stdio -g none --percent-limit 0.7 2>/dev/null | grep '%' >"$file.self" || true
+        perf report -i "$file" --children --sort symbol --stdio -g none --percent-limit 3 2>/dev/null | grep '%' >"$file.total" || true
+        { printf '\n%s: CPU samples, self (top 25):\n' "$title"; head -25 "$file.self" || true
+          printf '%s: CPU samples, with callees (top 30):\n' "$title"; head -30 "$file.total" || true; } ;;
+      *)
+        "$trace_tool" report "$file" topN -n 60 >"$file.self" 2>/dev/null || true
+        "$trace_tool" report "$file" topN -n 80 --inclusive >"$file.total" 2>/dev/null || true
+        { printf '\n%s: sampled thread time, exclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.self" | head -25 || true
+          printf '%s: sampled thread time, inclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.total" | head -30 || true; } ;;
+    esac
+  done | tee -a "$work/profiles.txt" >&2
+  for pid in "${server_pids[@]}"; do rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"; done
+  mkdir -p "$BENCH_DIR/.profiles"
+  cp "$work/profiles.txt" "$BENCH_DIR/.profiles/" 2>/dev/null || true
+  say "$name: top frames in $BENCH_DIR/.profiles/profiles.txt"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -387,16 +484,18 @@ print_table() {
   local name
   printf '\nmachine: %s cores, %s, %s GiB RAM; load average before the run: %s\n\n' \
     "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$(free -g | awk '/^Mem:/ { print $2 }')" "$load_before"
-  printf '| scenario | warm-up s | accepted/s | end-to-end/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | all pushed after load | peak RSS MiB | CPU ms/event | remote directory ops/event | non-200 |\n'
+  printf '| scenario | warm-up s | accepted/s | end-to-end/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | all pushed after load | peak RSS MiB | CPU ms/event (steady) | remote directory ops/event | non-200 |\n'
   printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
   for name in $scenarios; do
     [ -n "${rate[$name]:-}" ] || continue
     printf '| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${e2e[$name]:-n/a}" "${p50[$name]}" "${p99[$name]}" \
       "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${push[$name]}" "${rss[$name]}" "${cpu[$name]:--}" "${remote_dir[$name]:-n/a}" "${other[$name]}"
   done
-  printf '\nratio end-to-end product/naive %s\n' "$(ratio "${e2e[product1]:-0}" "${e2e[naive]:-0}")"
+  printf '\nratio end-to-end product/same-work %s\n' "$(ratio "${e2e[product1]:-0}" "${e2e[same]:-0}")"
+  printf 'ratio end-to-end product/naive %s\n' "$(ratio "${e2e[product1]:-0}" "${e2e[naive]:-0}")"
   printf 'ratio product/naive %s\n' "$(ratio "${rate[product1]:-0}" "${rate[naive]:-0}")"
   printf 'ratio product/ceiling %s\n' "$(ratio "${rate[product1]:-0}" "${rate[ceiling]:-0}")"
+  printf 'ratio 2 silos/1 silo %s\n' "$(ratio "${rate[product2]:-0}" "${rate[product1]:-0}")"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -45,6 +45,18 @@ if ! env | grep -q '^Webhooks__Providers__'; then
   say "no provider configured: using provider 'hmac' with the secret in .run/hmac-secret"
 fi
 
+# Several silos on one host share its cores with each other and the web API. Server GC would give each process a heap
+# and a GC thread per core, tied to that core: N+1 processes would then run N+1 GC threads on every core at each
+# collection and wait on each other. So with --nodes above 1, each process gets cores / (N + 1) heaps (at least one),
+# not tied to cores, unless the caller set DOTNET_GCHeapCount itself (read as hexadecimal, as the runtime reads it).
+if [ "$nodes" -gt 1 ] && [ -z "${DOTNET_GCHeapCount:-}" ]; then
+  cores="$(nproc)"
+  heaps=$((cores / (nodes + 1)))
+  [ "$heaps" -ge 1 ] || heaps=1
+  export DOTNET_GCHeapCount="$(printf '%x' "$heaps")" DOTNET_GCNoAffinitize=1
+  say "$nodes silos and the web API on $cores cores: $heaps GC heap(s) per process"
+fi
+
 silo_base="${Orleans__SiloPort:-11111}"
 gateway_base="${Orleans__GatewayPort:-30000}"
 urls="${ASPNETCORE_URLS:-http://127.0.0.1:5000}"

@@ -37,7 +37,7 @@ var app = builder.Build();
 app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRateLimiter();
+app.UseWebhookRateLimits();
 app.MapWebhooks();
 app.MapManagementApi();
 app.MapChangesApi();

@@ -7,7 +7,7 @@ public sealed record Options(
     Uri Url, string Secret, string Tag, int Connections, double WarmupSeconds, double WarmupMaxSeconds, double WarmupWindowSeconds,
     double DurationSeconds, double HalfSeconds, double? Rate,
     long? Count, int Block, int WarmupBlock, int MaxBlock, double MinRate, string? ResultsFile, string? IdsFile,
-    string? TimelineFile)
+    string? TimelineFile, string? CpuStartFile, IReadOnlyList<int> CpuPids, string? CpuMatch)
 {
     public static Options Parse(string[] args)
     {
@@ -41,6 +41,9 @@ public sealed record Options(
             Number("min-rate", 5_000),
             values.GetValueOrDefault("results"),
             values.GetValueOrDefault("ids"),
-            values.GetValueOrDefault("timeline"));
+            values.GetValueOrDefault("timeline"),
+            values.GetValueOrDefault("cpu-start"),
+            [.. Get("cpu-pids", " ").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))],
+            values.GetValueOrDefault("cpu-match"));
     }
 }

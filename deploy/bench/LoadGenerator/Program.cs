@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Orleans.Webhooks.LoadGenerator;
 
 // The benchmark's load generator: pre-built, correctly signed hmac deliveries, each with its own event id, sent over N
 // keep-alive connections. Default: warm-up, full load (closed loop) and half that rate (open loop; --half-duration 0
 // leaves it out). --rate R: only the open-loop phase, at R per second for --half-duration seconds. --count N: N events
 // back to back (memory boundedness runs). Progress goes to stderr; --results gets shell-readable KEY=value lines and
-// --ids the event id of every 200 accepted (the script checks each is stored).
+// --ids the event id of every 200 accepted (the script checks each is stored). --cpu-start FILE, with --cpu-pids and
+// --cpu-match: the CPU time of those processes when the full-load phase starts (CpuSnapshot).
 var options = Options.Parse(args);
 var secret = Encoding.UTF8.GetBytes(options.Secret);
 using var driver = new Driver(options.Url, options.Connections);
@@ -119,6 +121,10 @@ else
     // Build for 1.5 times the best warm-up window (or --min-rate): building costs about a second per 300,000 requests and
     // 350 bytes each, and running out ends the phase early (a warning says so).
     var full = Build((int)Math.Clamp(Math.Max(windowRates.Max() * 1.5, options.MinRate) * options.DurationSeconds, 20_000, options.MaxBlock));
+    if (options.CpuStartFile is { } cpuStart)
+    {
+        CpuSnapshot.Write(cpuStart, options.CpuPids, options.CpuMatch is { } match ? new Regex(match, RegexOptions.CultureInvariant) : null);
+    }
     var fullStart = Stopwatch.GetTimestamp();
     var fullEnd = After(options.DurationSeconds);
     await driver.RunClosedAsync(full, fullEnd);

@@ -1,8 +1,11 @@
+using System.Text;
 using Npgsql;
 using Orleans.Webhooks.Naive;
 
 // The naive design, done properly: verify the HMAC, INSERT the event into a queue table (one commit per delivery, the
 // unique key on the event id tells duplicates), answer 200; one background loop applies pending rows to payments.
+// Naive:SameWork=true adds what the product does beyond that (SameWork: customers and a change log in the same loop's
+// transaction) and, with Naive:PushUrl, a second loop that POSTs each change to the business system (ChangePusher).
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var connectionString = builder.Configuration.GetConnectionString("Naive")
@@ -18,9 +21,16 @@ var dataSource = new NpgsqlDataSourceBuilder(connectionString);
 dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
 dataSource.ConnectionStringBuilder.NoResetOnClose = true;
 builder.Services.AddSingleton(_ => dataSource.Build());
-builder.Services.AddSingleton<QueueStore>();
+var sameWork = builder.Configuration.GetValue<bool>("Naive:SameWork");
+builder.Services.AddSingleton(sp => new QueueStore(sp.GetRequiredService<NpgsqlDataSource>(), sameWork));
 builder.Services.AddSingleton(new WebhookEndpoint(secret));
 builder.Services.AddHostedService<PaymentApplier>();
+if (sameWork && builder.Configuration["Naive:PushUrl"] is { Length: > 0 } pushUrl)
+{
+    builder.Services.AddHttpClient(nameof(ChangePusher));
+    builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ChangePusher>(
+        sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ChangePusher)), new Uri(pushUrl), Encoding.UTF8.GetBytes(secret)));
+}
 
 var app = builder.Build();
 await app.Services.GetRequiredService<QueueStore>().CreateSchemaAsync();

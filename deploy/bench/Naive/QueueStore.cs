@@ -3,34 +3,39 @@ using NpgsqlTypes;
 
 namespace Orleans.Webhooks.Naive;
 
-/// <summary>The queue table (one row per event, unique on the event id) and the payments table it feeds.</summary>
-public sealed class QueueStore(NpgsqlDataSource db)
+/// <summary>
+/// The queue table (one row per event, unique on the event id) and the payments table it feeds; with
+/// <paramref name="sameWork"/>, also the customers and the change log (<see cref="SameWork"/>).
+/// </summary>
+public sealed class QueueStore(NpgsqlDataSource db, bool sameWork)
 {
     public async Task CreateSchemaAsync()
     {
-        await using var command = db.CreateCommand("""
-            CREATE TABLE IF NOT EXISTS webhook_queue (
-                seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                event_id     text          NOT NULL UNIQUE,
-                type         text          NOT NULL,
-                payment_id   text          NULL,
-                amount       numeric(18,4) NULL,
-                currency     text          NULL,
-                customer_id  text          NULL,
-                payload      bytea         NOT NULL,
-                received_at  timestamptz   NOT NULL DEFAULT now(),
-                processed_at timestamptz   NULL);
-            CREATE INDEX IF NOT EXISTS webhook_queue_pending ON webhook_queue (seq) WHERE processed_at IS NULL;
-            CREATE TABLE IF NOT EXISTS payments (
-                payment_id  text          PRIMARY KEY,
-                status      text          NOT NULL,
-                amount      numeric(18,4) NULL,
-                currency    text          NULL,
-                customer_id text          NULL,
-                updated_at  timestamptz   NOT NULL);
-            """);
+        await using var command = db.CreateCommand(QueueSchema + (sameWork ? SameWork.Schema : ""));
         await command.ExecuteNonQueryAsync();
     }
+
+    private const string QueueSchema = """
+        CREATE TABLE IF NOT EXISTS webhook_queue (
+            seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            event_id     text          NOT NULL UNIQUE,
+            type         text          NOT NULL,
+            payment_id   text          NULL,
+            amount       numeric(18,4) NULL,
+            currency     text          NULL,
+            customer_id  text          NULL,
+            payload      bytea         NOT NULL,
+            received_at  timestamptz   NOT NULL DEFAULT now(),
+            processed_at timestamptz   NULL);
+        CREATE INDEX IF NOT EXISTS webhook_queue_pending ON webhook_queue (seq) WHERE processed_at IS NULL;
+        CREATE TABLE IF NOT EXISTS payments (
+            payment_id  text          PRIMARY KEY,
+            status      text          NOT NULL,
+            amount      numeric(18,4) NULL,
+            currency    text          NULL,
+            customer_id text          NULL,
+            updated_at  timestamptz   NOT NULL);
+        """;
 
     /// <summary>One INSERT, one commit. False when the event id is already queued (a duplicate delivery).</summary>
     public async Task<bool> InsertAsync(QueuedEvent evt, CancellationToken cancellationToken)
@@ -58,9 +63,9 @@ public sealed class QueueStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var claimed = new List<(long Seq, string Type, string? PaymentId, decimal? Amount, string? Currency, string? CustomerId)>(limit);
+        var claimed = new List<ClaimedEvent>(limit);
         await using (var select = new NpgsqlCommand("""
-            SELECT seq, type, payment_id, amount, currency, customer_id FROM webhook_queue
+            SELECT seq, event_id, type, payment_id, amount, currency, customer_id FROM webhook_queue
             WHERE processed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
             """, connection, transaction))
         {
@@ -68,11 +73,11 @@ public sealed class QueueStore(NpgsqlDataSource db)
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                claimed.Add((reader.GetInt64(0), reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetDecimal(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5)));
+                claimed.Add(new ClaimedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetDecimal(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
         if (claimed.Count == 0)
@@ -104,6 +109,10 @@ public sealed class QueueStore(NpgsqlDataSource db)
             upsert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = payments.Select(p => p.Currency).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = payments.Select(p => p.CustomerId).ToArray() });
             batch.BatchCommands.Add(upsert);
+            if (sameWork)
+            {
+                SameWork.AddTo(batch, payments);
+            }
         }
         var done = new NpgsqlBatchCommand("UPDATE webhook_queue SET processed_at = now() WHERE seq = ANY($1)");
         done.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = claimed.Select(e => e.Seq).ToArray() });

@@ -10,26 +10,33 @@ namespace Orleans.Webhooks.Grains.Routing;
 public static class EventObjects
 {
     /// <summary>The payment, order and customer the event names, in that order; empty for a type without a route.</summary>
-    public static IReadOnlyList<EventObject> Of(WebhookEvent evt)
+    public static IReadOnlyList<EventObject> Of(WebhookEvent evt) => Of(evt.Provider, evt.Type, evt.Details);
+
+    /// <summary>
+    /// The same from an event's parts, as ingestion has them when it stores the event (the event's row keeps them, so
+    /// that events can be found by object).
+    /// </summary>
+    public static IReadOnlyList<EventObject> Of(string provider, string? type, EventDetails details)
     {
-        if (!EventDispatcher.Routes(evt.Type))
+        if (!EventDispatcher.Routes(type))
         {
             return [];
         }
-        var (payment, order) = PaymentAndOrderOf(evt);
-        var customer = CustomerOf(evt);
+        var (payment, order) = PaymentAndOrderOf(type, details);
+        var customer = CustomerOf(type, details);
         var objects = new List<EventObject>(3);
-        Add(objects, DomainKinds.Payment, evt.Provider, payment);
-        Add(objects, DomainKinds.Order, evt.Provider, order);
-        Add(objects, DomainKinds.Customer, evt.Provider, customer);
+        Add(objects, DomainKinds.Payment, provider, payment);
+        Add(objects, DomainKinds.Order, provider, order);
+        Add(objects, DomainKinds.Customer, provider, customer);
         return objects;
     }
 
     /// <summary>The payment and the order the event names (either may be null).</summary>
-    public static (string? Payment, string? Order) PaymentAndOrderOf(WebhookEvent evt)
+    public static (string? Payment, string? Order) PaymentAndOrderOf(WebhookEvent evt) => PaymentAndOrderOf(evt.Type, evt.Details);
+
+    private static (string? Payment, string? Order) PaymentAndOrderOf(string? type, EventDetails details)
     {
-        var details = evt.Details;
-        return evt.Type switch
+        return type switch
         {
             EventTypes.PaymentCompleted or EventTypes.PaymentFailed => (details.ObjectId, details.OrderId),
             EventTypes.RefundProcessed or EventTypes.RefundFailed or EventTypes.DisputeOpened or EventTypes.DisputeClosed =>
@@ -41,14 +48,16 @@ public static class EventObjects
     }
 
     /// <summary>The customer the event names.</summary>
-    public static string? CustomerOf(WebhookEvent evt) =>
-        evt.Type == EventTypes.CustomerUpdated ? evt.Details.ObjectId ?? evt.Details.CustomerId : evt.Details.CustomerId;
+    public static string? CustomerOf(WebhookEvent evt) => CustomerOf(evt.Type, evt.Details);
+
+    private static string? CustomerOf(string? type, EventDetails details) =>
+        type == EventTypes.CustomerUpdated ? details.ObjectId ?? details.CustomerId : details.CustomerId;
 
     private static void Add(List<EventObject> objects, string kind, string provider, string? id)
     {
         if (!string.IsNullOrEmpty(id))
         {
-            objects.Add(new EventObject(kind, provider, id));
+            objects.Add(new EventObject { Kind = kind, Provider = provider, Id = id });
         }
     }
 }

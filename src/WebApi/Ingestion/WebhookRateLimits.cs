@@ -12,7 +12,7 @@ namespace Orleans.Webhooks.WebApi.Ingestion;
 /// Both rate limits of <c>POST /webhook/{provider}</c>, ASP.NET's rate limiter with token buckets refilled every second:
 /// per client address (<c>Webhooks:RateLimit:PerClientPermitsPerSecond</c>, off by default, the global limiter so that
 /// it runs first) and per provider (<c>PermitsPerSecond</c>, the endpoint's policy). Either answers 429 with Retry-After,
-/// and the refusal goes into the audit.
+/// and the refusal goes into the audit. With both off a request does not pass through the limiter at all.
 /// </summary>
 public static class WebhookRateLimits
 {
@@ -38,6 +38,16 @@ public static class WebhookRateLimits
             limiter.OnRejected = (context, _) => Rejected(context, RejectionReasons.ClientRateLimited);
             limiter.AddPolicy<string, ProviderRateLimitPolicy>(ProviderPolicy);
         });
+    }
+
+    /// <summary>
+    /// The rate limiter's middleware, run only while a limit is on. The settings are read per request (one look at the
+    /// options monitor), so a limit switched on or off by a configuration reload applies to the next request.
+    /// </summary>
+    public static IApplicationBuilder UseWebhookRateLimits(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>();
+        return app.UseWhen(_ => options.CurrentValue.RateLimit is { PermitsPerSecond: > 0 } or { PerClientPermitsPerSecond: > 0 }, limited => limited.UseRateLimiter());
     }
 
     private static WebhooksOptions.RateLimitOptions Settings(HttpContext context) =>

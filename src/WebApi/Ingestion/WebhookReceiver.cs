@@ -29,7 +29,10 @@ public sealed partial class WebhookReceiver(
     RejectionAudit audit,
     ILogger<WebhookReceiver> logger)
 {
-    /// <summary>Providers give up on a delivery after about 10-30 s; answer 503 before that so that they retry.</summary>
+    /// <summary>
+    /// Providers give up on a delivery after about 10-30 s; answer 503 before that so that they retry. The event grain's
+    /// <c>AcceptAsync</c> carries it as its response timeout (no timer per request).
+    /// </summary>
     public static readonly TimeSpan AcceptTimeout = TimeSpan.FromSeconds(10);
 
     public async Task<Answer> ReceiveAsync(string provider, HttpContext context, CancellationToken cancellationToken)
@@ -134,7 +137,7 @@ public sealed partial class WebhookReceiver(
         AcceptOutcome outcome;
         try
         {
-            outcome = await grains.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming).WaitAsync(AcceptTimeout, cancellationToken);
+            outcome = await grains.GetGrain<IEventGrain>(incoming.Key).AcceptAsync(incoming).WaitAsync(cancellationToken);
         }
         catch (UnstorableEventException ex)
         {

@@ -24,8 +24,10 @@ public static class Json
         }
         try
         {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+            // Not disposed, so that the element stays readable without a copy (a Clone copied the body and the parsed
+            // index again): the document reads the body in place and its index goes to the GC with the request.
+            var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement : null;
         }
         catch (JsonException)
         {

@@ -25,9 +25,9 @@ public sealed class MailchimpSignatureVerifier : ISignatureVerifier
         }
         var givenHash = SHA256.HashData(Encoding.UTF8.GetBytes(given));
         var matched = false;
-        foreach (var secret in request.Options.Secrets)
+        foreach (var secretHash in SecretKeys.Of(request.Options).Sha256)
         {
-            matched |= CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), givenHash);
+            matched |= CryptographicOperations.FixedTimeEquals(secretHash, givenHash);
         }
         return matched ? SignatureResult.Valid : SignatureResult.Mismatch;
     }

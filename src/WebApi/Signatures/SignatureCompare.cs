@@ -8,17 +8,16 @@ public static class SignatureCompare
 {
     public static byte[] HmacSha256(byte[] key, ReadOnlySpan<byte> data) => HMACSHA256.HashData(key, data);
 
-    public static byte[] HmacSha256(string secret, ReadOnlySpan<byte> data) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), data);
-
     /// <summary>
     /// True when the signature (hex, or base64) is the HMAC-SHA256 of the raw body under any of the provider's secrets:
     /// the scheme of hmac, GitHub and Shopify.
     /// </summary>
     public static bool BodyHmacMatches(WebhookRequest request, string signature, bool base64)
     {
-        foreach (var secret in request.Options.Secrets)
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        foreach (var key in SecretKeys.Of(request.Options).Utf8)
         {
-            var expected = HmacSha256(secret, request.Body.Span);
+            HMACSHA256.HashData(key, request.Body.Span, expected);
             if (base64 ? Base64Equals(expected, signature) : HexEquals(expected, signature))
             {
                 return true;

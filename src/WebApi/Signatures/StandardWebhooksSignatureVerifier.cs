@@ -48,12 +48,8 @@ public sealed class StandardWebhooksSignatureVerifier(TimeProvider time) : ISign
         request.Body.Span.CopyTo(signed.AsSpan(prefix.Length));
 
         var matched = false;
-        foreach (var secret in request.Options.Secrets)
+        foreach (var key in SecretKeys.Of(request.Options).StandardWebhooks)
         {
-            if (!TryParseSecret(secret, out var key))
-            {
-                continue; // reported at start by ValidateOptions
-            }
             var expected = SignatureCompare.HmacSha256(key, signed);
             foreach (var signature in signatures)
             {

@@ -49,7 +49,7 @@ public sealed class StripeSignatureVerifier(TimeProvider time) : ISignatureVerif
         }
 
         var signed = SignedPayload(timestamp, request.Body.Span);
-        if (!AnyMatches(request.Options.Secrets, signed, signatures))
+        if (!AnyMatches(SecretKeys.Of(request.Options).Utf8, signed, signatures))
         {
             return SignatureResult.Mismatch;
         }
@@ -68,12 +68,12 @@ public sealed class StripeSignatureVerifier(TimeProvider time) : ISignatureVerif
         return signed;
     }
 
-    private static bool AnyMatches(IEnumerable<string> secrets, byte[] signed, List<string> signatures)
+    private static bool AnyMatches(IEnumerable<byte[]> keys, byte[] signed, List<string> signatures)
     {
         var matched = false;
-        foreach (var secret in secrets)
+        foreach (var key in keys)
         {
-            var expected = SignatureCompare.HmacSha256(secret, signed);
+            var expected = SignatureCompare.HmacSha256(key, signed);
             foreach (var signature in signatures)
             {
                 matched |= SignatureCompare.HexEquals(expected, signature);

@@ -13,7 +13,7 @@ public sealed class EventObjectsTests
     {
         var refund = Event(EventTypes.RefundProcessed, new EventDetails { ObjectId = "ch_1", PaymentId = "pi_1", CustomerId = "cus_1", AmountIsTotal = true });
 
-        Assert.Equal([new EventObject("payment", "stripe", "pi_1"), new EventObject("customer", "stripe", "cus_1")], EventObjects.Of(refund));
+        Assert.Equal([Obj("payment", "stripe", "pi_1"), Obj("customer", "stripe", "cus_1")], EventObjects.Of(refund));
         Assert.Equal("pi_1", EventDispatcher.SubjectOf(refund));
     }
 
@@ -23,7 +23,7 @@ public sealed class EventObjectsTests
         var checkout = Event(EventTypes.OrderCreated, new EventDetails { ObjectId = "cs_1", PaymentId = "pi_1", CustomerId = "cus_1" });
 
         Assert.Equal(
-            [new EventObject("payment", "stripe", "pi_1"), new EventObject("order", "stripe", "cs_1"), new EventObject("customer", "stripe", "cus_1")],
+            [Obj("payment", "stripe", "pi_1"), Obj("order", "stripe", "cs_1"), Obj("customer", "stripe", "cus_1")],
             EventObjects.Of(checkout));
         Assert.Equal("cs_1", EventDispatcher.SubjectOf(checkout));
     }
@@ -39,16 +39,18 @@ public sealed class EventObjectsTests
         // A payment event's own id is the payment; a dispute's or a failed refund's is its own, and it names the payment.
         var evt = Event(type, new EventDetails { ObjectId = type.StartsWith("payment", StringComparison.Ordinal) ? "pay_1" : "dp_1", PaymentId = "pay_2", OrderId = "ord_1" });
 
-        Assert.Equal([new EventObject("payment", "stripe", payment), new EventObject("order", "stripe", "ord_1")], EventObjects.Of(evt));
+        Assert.Equal([Obj("payment", "stripe", payment), Obj("order", "stripe", "ord_1")], EventObjects.Of(evt));
         Assert.Equal(payment, EventDispatcher.SubjectOf(evt));
     }
 
     [Fact]
     public void CustomerUpdated_ListsTheCustomer_UnroutedTypesListNothing()
     {
-        Assert.Equal([new EventObject("customer", "stripe", "cus_1")], EventObjects.Of(Event(EventTypes.CustomerUpdated, new EventDetails { ObjectId = "cus_1" })));
+        Assert.Equal([Obj("customer", "stripe", "cus_1")], EventObjects.Of(Event(EventTypes.CustomerUpdated, new EventDetails { ObjectId = "cus_1" })));
         Assert.Empty(EventObjects.Of(Event("issues.opened", new EventDetails { ObjectId = "42", CustomerId = "cus_1" })));
         Assert.Empty(EventObjects.Of(Event(null, new EventDetails { ObjectId = "42" })));
         Assert.Null(EventDispatcher.SubjectOf(Event(null, new EventDetails { ObjectId = "42" })));
     }
+
+    private static EventObject Obj(string kind, string provider, string id) => new() { Kind = kind, Provider = provider, Id = id };
 }

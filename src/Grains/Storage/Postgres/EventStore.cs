@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Ingestion;
+using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
 namespace Orleans.Webhooks.Grains.Storage.Postgres;
