@@ -240,7 +240,7 @@ public sealed class ReceivingTests(ServiceFixture fixture)
         }
         await ProcessedEventAsync(eventId);
 
-        var list = (await Service.GetJsonAsync("/api/events?state=ignored&provider=hmac&limit=5"))!.Value;
+        var list = (await Service.GetJsonAsync("/api/events?state=ignored&provider=hmac&limit=5"))!.Value.GetProperty("items");
         Assert.InRange(list.GetArrayLength(), 1, 5);
         Assert.Equal(eventId, list[0].GetProperty("externalId").GetString());
         Assert.All(list.EnumerateArray(), e => Assert.Equal("ignored", e.GetProperty("state").GetString()));
