@@ -105,38 +105,19 @@ internal sealed partial class EventGrain(
     }
 
     /// <summary>
-    /// The event with the text derived from it storable (<see cref="StoredText"/>) before it is stored or processed: the
-    /// ids in its details become grain keys and view keys. The raw payload and the external id stay as they are.
+    /// The event with the ids in its details storable (<see cref="StoredText"/>) before it is stored and published: they
+    /// become grain keys and the keys of views, which are PostgreSQL text. Every other derived text is made storable
+    /// where it is written (the event store, the grain storage); the raw payload and the external id stay as they are.
     /// </summary>
     private static IncomingEvent Storable(IncomingEvent incoming)
     {
-        var details = Storable(incoming.Details);
-        var providerType = StoredText.CleanOrNull(incoming.ProviderType);
-        var type = StoredText.CleanOrNull(incoming.Type);
-        var contentType = StoredText.CleanOrNull(incoming.ContentType);
-        return ReferenceEquals(details, incoming.Details) && ReferenceEquals(providerType, incoming.ProviderType)
-            && ReferenceEquals(type, incoming.Type) && ReferenceEquals(contentType, incoming.ContentType)
+        var details = incoming.Details;
+        var (objectId, paymentId, orderId, customerId) = (StoredText.CleanOrNull(details.ObjectId), StoredText.CleanOrNull(details.PaymentId),
+            StoredText.CleanOrNull(details.OrderId), StoredText.CleanOrNull(details.CustomerId));
+        return ReferenceEquals(objectId, details.ObjectId) && ReferenceEquals(paymentId, details.PaymentId)
+            && ReferenceEquals(orderId, details.OrderId) && ReferenceEquals(customerId, details.CustomerId)
             ? incoming
-            : incoming with { Details = details, ProviderType = providerType, Type = type, ContentType = contentType };
-    }
-
-    private static EventDetails Storable(EventDetails details)
-    {
-        string?[] fields = [details.ObjectId, details.PaymentId, details.OrderId, details.CustomerId, details.Currency, details.Email, details.Name, details.PaymentStatus];
-        string?[] clean = [.. fields.Select(StoredText.CleanOrNull)];
-        return fields.SequenceEqual(clean, ReferenceEqualityComparer.Instance)
-            ? details
-            : details with
-            {
-                ObjectId = clean[0],
-                PaymentId = clean[1],
-                OrderId = clean[2],
-                CustomerId = clean[3],
-                Currency = clean[4],
-                Email = clean[5],
-                Name = clean[6],
-                PaymentStatus = clean[7],
-            };
+            : incoming with { Details = details with { ObjectId = objectId, PaymentId = paymentId, OrderId = orderId, CustomerId = customerId } };
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Accepted {Provider} event {ExternalId} of type {Type}")]

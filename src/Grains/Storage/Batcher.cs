@@ -61,8 +61,7 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Pending>(_maxBatch);
-        var items = new List<TItem>(_maxBatch);
+        var batch = new Pending[_maxBatch];
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -70,75 +69,60 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
             {
                 await Task.Delay(_linger).ConfigureAwait(false); // let a batch gather: for work nobody waits on
             }
-            batch.Clear();
-            items.Clear();
-            while (batch.Count < _maxBatch && reader.TryRead(out var next))
+            var count = 0;
+            while (count < _maxBatch && reader.TryRead(out var next))
             {
-                batch.Add(next);
-                items.Add(next.Item);
+                batch[count++] = next;
             }
-            if (batch.Count == 0)
+            if (count == 0)
             {
                 continue;
             }
-            try
-            {
-                var results = await _execute(items, _stopping.Token).ConfigureAwait(false);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Completion?.TrySetResult(results[i]);
-                }
-            }
-            catch (Exception ex) when (batch.Count > 1 && IsItsItems(ex))
-            {
-                LogBatchSplit(_logger, ex, _name, batch.Count);
-                var group = batch.ToArray();
-                await RunHalvesAsync(group.AsMemory(0, group.Length / 2)).ConfigureAwait(false);
-                await RunHalvesAsync(group.AsMemory(group.Length / 2)).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                Fail(batch, ex);
-            }
+            await RunAsync(new ArraySegment<Pending>(batch, 0, count), whole: true).ConfigureAwait(false);
+            Array.Clear(batch, 0, count);
         }
     }
 
     /// <summary>
-    /// A batch that failed for something one of its items holds runs again in halves, down to single items, so that only
-    /// the item that cannot be written fails and every other one gets the answer it would have had alone. Halves run in
-    /// order: a later item of a key is still written after an earlier one.
+    /// Runs a group of items as one statement. A group that failed for something one of its items holds runs again in
+    /// halves, down to single items, so that only the item that cannot be written fails and every other one gets the
+    /// answer it would have had alone. Halves run in order: a later item of a key is still written after an earlier one.
     /// </summary>
-    private async Task RunHalvesAsync(ReadOnlyMemory<Pending> group)
+    private async Task RunAsync(ArraySegment<Pending> group, bool whole)
     {
         try
         {
-            var items = new TItem[group.Length];
+            var items = new TItem[group.Count];
             for (var i = 0; i < items.Length; i++)
             {
-                items[i] = group.Span[i].Item;
+                items[i] = group[i].Item;
             }
             var results = await _execute(items, _stopping.Token).ConfigureAwait(false);
-            for (var i = 0; i < group.Length; i++)
+            for (var i = 0; i < group.Count; i++)
             {
-                group.Span[i].Completion?.TrySetResult(results[i]);
+                group[i].Completion?.TrySetResult(results[i]);
             }
         }
-        catch (Exception ex) when (group.Length > 1 && IsItsItems(ex))
+        catch (Exception ex) when (group.Count > 1 && IsItsItems(ex))
         {
-            await RunHalvesAsync(group[..(group.Length / 2)]).ConfigureAwait(false);
-            await RunHalvesAsync(group[(group.Length / 2)..]).ConfigureAwait(false);
+            if (whole)
+            {
+                LogBatchSplit(_logger, ex, _name, group.Count);
+            }
+            await RunAsync(group[..(group.Count / 2)], whole: false).ConfigureAwait(false);
+            await RunAsync(group[(group.Count / 2)..], whole: false).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            if (group.Length == 1 && IsItsItems(ex))
+            if (group.Count == 1 && IsItsItems(ex))
             {
                 LogItemFailed(_logger, ex, _name);
             }
             else
             {
-                LogBatchFailed(_logger, ex, _name, group.Length);
+                LogBatchFailed(_logger, ex, _name, group.Count);
             }
-            foreach (var pending in group.Span)
+            foreach (var pending in group)
             {
                 pending.Completion?.TrySetException(ex);
             }
@@ -151,15 +135,6 @@ internal sealed partial class Batcher<TItem, TResult> : IAsyncDisposable
     /// </summary>
     private bool IsItsItems(Exception exception) =>
         !TransientFailures.Is(exception) && !(exception is OperationCanceledException && _stopping.IsCancellationRequested);
-
-    private void Fail(List<Pending> batch, Exception exception)
-    {
-        LogBatchFailed(_logger, exception, _name, batch.Count);
-        foreach (var pending in batch)
-        {
-            pending.Completion?.TrySetException(exception);
-        }
-    }
 
     /// <summary>Takes no more items and runs what is queued; a batch still running after <see cref="DrainTimeout"/> is cancelled.</summary>
     public async ValueTask DisposeAsync()

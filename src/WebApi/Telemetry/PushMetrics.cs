@@ -7,11 +7,11 @@ using Orleans.Webhooks.Grains.Interfaces.Hosting;
 namespace Orleans.Webhooks.WebApi.Telemetry;
 
 /// <summary>
-/// Each push destination's numbers for <c>/metrics</c>, read from PostgreSQL when Prometheus scrapes (at most once per
-/// <see cref="ClusterMetrics.RefreshInterval"/>), whichever silo runs the destination's sender:
+/// Each push destination's numbers for <c>/metrics</c>, read when Prometheus scrapes (at most once per
+/// <see cref="ClusterMetrics.RefreshInterval"/>):
 /// <list type="bullet">
-/// <item>its lag: changes of its kinds after its saved cursor, and the age of the oldest of them;</item>
-/// <item>whether it is paused, and how many of its changes are parked;</item>
+/// <item>its lag, whether it is paused and how many of its changes are parked: the destination grain's own status, as
+/// <c>/api/destinations</c> shows it;</item>
 /// <item>its attempts by outcome (delivered, failed, skipped), one per change and POST (a batch of n counts n), counted
 /// from destination_deliveries since this process started.</item>
 /// </list>
@@ -21,6 +21,7 @@ public sealed partial class PushMetrics : IAsyncDisposable
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(5);
 
     private readonly NpgsqlDataSource _db;
+    private readonly IGrainFactory _grains;
     private readonly IOptionsMonitor<DestinationsOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PushMetrics> _logger;
@@ -30,10 +31,11 @@ public sealed partial class PushMetrics : IAsyncDisposable
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private IReadOnlyList<Destination> _destinations = [];
 
-    public PushMetrics(IConfiguration configuration, IOptionsMonitor<DestinationsOptions> options, IMeterFactory meters, TimeProvider time, ILogger<PushMetrics> logger)
+    public PushMetrics(IConfiguration configuration, IGrainFactory grains, IOptionsMonitor<DestinationsOptions> options, IMeterFactory meters, TimeProvider time, ILogger<PushMetrics> logger)
     {
         // One connection: one scrape at a time reads, and it must not take what deliveries need.
         _db = NpgsqlDataSource.Create(ConnectionPools.WithDefaults(configuration.WebhooksConnectionString(), 1));
+        _grains = grains;
         _options = options;
         _time = time;
         _logger = logger;
@@ -50,7 +52,7 @@ public sealed partial class PushMetrics : IAsyncDisposable
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var configured = _options.CurrentValue.Destinations
-            .Select(d => (Name: DestinationsOptions.Normalise(d.Key), Kinds: string.Join(',', d.Value.EffectiveKinds)))
+            .Select(d => DestinationsOptions.Normalise(d.Key))
             .ToList();
         if (configured.Count == 0 || _time.GetUtcNow() - _refreshedAt < ClusterMetrics.RefreshInterval)
         {
@@ -79,28 +81,12 @@ public sealed partial class PushMetrics : IAsyncDisposable
         }
     }
 
-    private async Task<IReadOnlyList<Destination>> ReadAsync(List<(string Name, string Kinds)> configured, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Destination>> ReadAsync(List<string> configured, CancellationToken cancellationToken)
     {
+        var statuses = await Task.WhenAll(configured.Select(name => _grains.GetGrain<IDestinationGrain>(name).GetStatusAsync())).WaitAsync(cancellationToken);
+        var destinations = configured.Zip(statuses, (name, status) =>
+            new Destination(name, status.State == "paused", status.LagChanges, status.LagSeconds, status.Parked)).ToList();
         await using var connection = await _db.OpenConnectionAsync(cancellationToken);
-        var destinations = new List<Destination>();
-        await using (var state = new NpgsqlCommand("""
-            SELECT d.name, COALESCE(s.state = 'paused', false), lag.n, lag.seconds,
-                   (SELECT count(*) FROM destination_parked p WHERE p.destination = d.name)
-            FROM unnest($1::text[], $2::text[]) AS d(name, kinds)
-            LEFT JOIN destination_state s ON s.name = d.name
-            CROSS JOIN LATERAL (
-                SELECT count(*) AS n, COALESCE(GREATEST(EXTRACT(EPOCH FROM now() - min(c.at)), 0), 0)::float8 AS seconds
-                FROM changes c WHERE c.seq > COALESCE(s.cursor, 0) AND c.kind = ANY(string_to_array(d.kinds, ','))) AS lag
-            """, connection))
-        {
-            state.Parameters.Add(new() { Value = configured.Select(d => d.Name).ToArray() });
-            state.Parameters.Add(new() { Value = configured.Select(d => d.Kinds).ToArray() });
-            await using var reader = await state.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                destinations.Add(new Destination(reader.GetString(0), reader.GetBoolean(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4)));
-            }
-        }
         // Attempts written since the last read, per destination (each has one writer, its grain, so its ids commit in
         // order). The first read of a destination only sets its starting point.
         await using var attempts = new NpgsqlCommand("""
@@ -111,8 +97,8 @@ public sealed partial class PushMetrics : IAsyncDisposable
                 FROM destination_deliveries WHERE destination = d.name AND id > d.after
                 GROUP BY 1) AS a
             """, connection);
-        attempts.Parameters.Add(new() { Value = configured.Select(d => d.Name).ToArray() });
-        attempts.Parameters.Add(new() { Value = configured.Select(d => _attemptsSeen.GetValueOrDefault(d.Name, -1)).ToArray() });
+        attempts.Parameters.Add(new() { Value = configured.ToArray() });
+        attempts.Parameters.Add(new() { Value = configured.Select(name => _attemptsSeen.GetValueOrDefault(name, -1)).ToArray() });
         await using (var reader = await attempts.ExecuteReaderAsync(cancellationToken))
         {
             var last = new Dictionary<string, long>();
@@ -125,7 +111,7 @@ public sealed partial class PushMetrics : IAsyncDisposable
                 }
                 last[name] = Math.Max(last.GetValueOrDefault(name), reader.GetInt64(3));
             }
-            foreach (var (name, _) in configured)
+            foreach (var name in configured)
             {
                 _attemptsSeen[name] = Math.Max(_attemptsSeen.GetValueOrDefault(name), last.GetValueOrDefault(name));
             }
@@ -142,7 +128,7 @@ public sealed partial class PushMetrics : IAsyncDisposable
     private IEnumerable<Measurement<double>> Observe(Func<Destination, double> value) =>
         _destinations.Select(d => new Measurement<double>(value(d), new KeyValuePair<string, object?>("destination", d.Name)));
 
-    [LoggerMessage(EventId = 5502, Level = LogLevel.Warning, Message = "Reading the push destinations' metrics from PostgreSQL failed; /metrics leaves them out until a read succeeds")]
+    [LoggerMessage(EventId = 5502, Level = LogLevel.Warning, Message = "Reading the push destinations' metrics failed; /metrics leaves them out until a read succeeds")]
     private static partial void LogReadFailed(ILogger logger, Exception exception);
 
     private sealed record Destination(string Name, bool Paused, long LagChanges, double LagSeconds, long Parked);

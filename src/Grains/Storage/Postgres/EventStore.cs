@@ -80,11 +80,10 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
 
     /// <summary>
     /// The objects each event names (<see cref="EventObjects"/>), flat, each with its event's 1-based row in the batch:
-    /// one array per column is what unnest takes (a text[][] would flatten). PostgreSQL text cannot hold NUL, so it is
-    /// dropped from these derived ids; the raw payload keeps it.
+    /// one array per column is what unnest takes (a text[][] would flatten). Storable as the event's other derived text.
     /// </summary>
     private static (long Row, string Object)[] StoredObjects(IReadOnlyList<IncomingEvent> batch) =>
-        batch.SelectMany((e, i) => EventObjects.Of(e.Provider, e.Type, e.Details).Select(o => (Row: i + 1L, Object: o.ToStored().Replace("\0", "", StringComparison.Ordinal))))
+        batch.SelectMany((e, i) => EventObjects.Of(e.Provider, e.Type, e.Details).Select(o => (Row: i + 1L, Object: StoredText.Clean(o.ToStored()))))
             .ToArray();
 
     private async Task<IReadOnlyList<bool>> CountDuplicatesAsync(IReadOnlyList<(string Provider, string ExternalId)> batch, CancellationToken cancellationToken)
