@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Storage;
 using Orleans.Webhooks.Grains.Domain;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Retention;
 using Orleans.Webhooks.Grains.Routing;
@@ -34,6 +34,10 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService<RecoverySweep>();
         services.AddSingleton<QuietActivations>();
         services.AddHostedService(services => services.GetRequiredService<QuietActivations>());
+        services.AddSingleton(services => new DomainServices(
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<RetentionOptions>>().Value,
+            services.GetRequiredService<QuietActivations>()));
         return services;
     }
 
@@ -57,5 +61,17 @@ public static class GrainsServiceCollectionExtensions
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => services.GetRequiredService<GroupCommitGrainStorage>());
         services.AddHostedService<RetentionJob>();
         return services;
+    }
+
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and checks it with the generated validator
+    /// when the host starts (and before, in <see cref="SettingsCheck"/>), each failure naming its key.
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>, new()
+    {
+        services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(new TValidator(), section));
+        return services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
 }

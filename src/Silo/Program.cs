@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Silo;
 using Orleans.Webhooks.Silo.Schema;
 
@@ -7,4 +8,10 @@ builder.AddWebhooksSchema();
 builder.AddWebhooksSilo();
 builder.AddWebhooksSiloTelemetry();
 builder.AddWebhooksSiloShutdown();
-await builder.Build().RunWebhooksSiloAsync();
+var host = builder.Build();
+if (!SettingsCheck.Passes(host.Services, Console.Error))
+{
+    return SettingsCheck.ExitCode;
+}
+await host.RunWebhooksSiloAsync();
+return 0;

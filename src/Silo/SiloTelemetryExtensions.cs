@@ -19,7 +19,7 @@ public static class SiloTelemetryExtensions
             return builder;
         }
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", WebhookMetrics.MeterName, "Npgsql"))
+            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", MetricNames.Meter, "Npgsql"))
             .WithTracing(tracing => tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql"))
             .UseOtlpExporter();
         return builder;

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
@@ -10,7 +11,7 @@ using Orleans.Webhooks.Grains;
 using Orleans.Webhooks.Grains.Destinations;
 using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Domain;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Grains.Routing;
 
 namespace Orleans.Webhooks.Silo;
@@ -26,6 +27,10 @@ public static class WebhooksSiloBuilderExtensions
         var connectionString = configuration.WebhooksConnectionString();
         var providersConnectionString = ConnectionPools.WithDefaults(connectionString, ConnectionPools.OrleansProviders);
         var options = configuration.OrleansSettings();
+        // The same section checked as options, with the rest of the settings before anything starts (SettingsCheck).
+        builder.Services.AddOptions<OrleansOptions>().Bind(configuration.GetSection(OrleansOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, AdvertisedAddressValidator>();
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(cluster =>
@@ -33,7 +38,8 @@ public static class WebhooksSiloBuilderExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
-            var advertised = options.ResolveAdvertisedAddress();
+            // A malformed address stops the silo in the settings check, before anything starts; loopback stands in until then.
+            var advertised = AdvertisedAddress.Problem(options) is null ? options.ResolveAdvertisedAddress() : IPAddress.Loopback;
             // Another host's silos and clients must reach this one: listen on every interface unless it is loopback only.
             silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             silo.UseAdoNetClustering(clustering =>

@@ -1,3 +1,4 @@
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.WebApi.Changes;
 using Orleans.Webhooks.WebApi.Console;
 using Orleans.Webhooks.WebApi.Dashboard;
@@ -33,6 +34,10 @@ builder.AddWebhooksTelemetry();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
+if (!SettingsCheck.Passes(app.Services, Console.Error))
+{
+    return SettingsCheck.ExitCode;
+}
 
 app.UseTrustedProxies();
 app.UseExceptionHandler();
@@ -49,6 +54,7 @@ app.MapWebhooksConsole();
 app.MapWebhooksMetrics();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,7 +1,7 @@
 namespace Orleans.Webhooks.Grains.Interfaces.Destinations;
 
 /// <summary>
-/// One push destination, keyed by its name (<see cref="DestinationsOptions.Normalise"/>). Its single activation in the
+/// One push destination, keyed by its name (<see cref="Configuration.DestinationsOptions.Normalise"/>). Its single activation in the
 /// cluster is the destination's only sender; it owns the destination's cursor in PostgreSQL.
 /// </summary>
 public interface IDestinationGrain : IGrainWithStringKey

@@ -13,8 +13,8 @@ namespace Orleans.Webhooks.Grains.Customers;
 /// </summary>
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
-internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, StorageNames.Domain)] IPersistentState<CustomerState> state)
-    : DomainGrain<CustomerState, CustomerView>(state, DomainKinds.Customer), ICustomerGrain
+internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, StorageNames.Domain)] IPersistentState<CustomerState> state, DomainServices services)
+    : DomainGrain<CustomerState, CustomerView>(state, DomainKinds.Customer, services), ICustomerGrain
 {
     /// <summary>
     /// Every effect on a customer but its counts is idempotent and independent of order (newest values, newest ids,

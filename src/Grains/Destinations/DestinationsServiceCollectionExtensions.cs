@@ -2,7 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
-using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Microsoft.Extensions.Options;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Polly;
 
 namespace Orleans.Webhooks.Grains.Destinations;
@@ -15,7 +16,12 @@ public static class DestinationsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWebhookDestinations(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDestinationsOptions(configuration);
+        // The web API checks the same settings with the same validator: neither runs with a destination it could not serve.
+        var section = configuration.GetSection(DestinationsOptions.SectionName);
+        services.AddOptions<DestinationsOptions>().Configure(options => section.Bind(options.Destinations)).ValidateOnStart();
+        // Secrets read through IOptionsMonitor rotate with the configuration, without a restart.
+        services.TryAddSingleton<IOptionsChangeTokenSource<DestinationsOptions>>(new ConfigurationChangeTokenSource<DestinationsOptions>(section));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DestinationsOptions>, DestinationsOptionsValidator>());
         services.TryAddKeyedSingleton(DestinationClock.Key, TimeProvider.System);
         services.AddSingleton<DestinationStore>();
         services.AddSingleton<DestinationSender>();

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Retention;
@@ -15,16 +13,12 @@ namespace Orleans.Webhooks.Grains.Domain;
 /// carries the change, which the storage appends to the change log in the same commit. The keys of applied events are
 /// kept for the event retention (<see cref="RetentionOptions.Events"/>), as long as the events themselves.
 /// </summary>
-internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> state, string kind) : Grain
+internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> state, string kind, DomainServices services) : Grain
     where TState : DomainState, new()
     where TView : class
 {
     /// <summary>Views as the management API shows them (camelCase), which is also how the change log and pushes carry them.</summary>
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web);
-
-    private TimeProvider? _time;
-    private RetentionOptions? _retention;
-    private QuietActivations? _quiet;
 
     /// <summary>True until the activation's first call: the state is then as Orleans just read it on activation.</summary>
     private bool _justRead = true;
@@ -34,7 +28,7 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     /// <summary>The most applied event keys the object keeps (besides the retention); null for no limit.</summary>
     protected virtual int? MaxAppliedKeys => null;
 
-    protected DateTimeOffset Now => Time.GetUtcNow();
+    protected DateTimeOffset Now => services.Time.GetUtcNow();
 
     /// <summary>Applies <paramref name="apply"/> for the event unless the object has applied the event before.</summary>
     protected Task<bool> ApplyOnceAsync(WebhookEvent evt, Action apply) => ApplyAsync(evt, isNew =>
@@ -63,12 +57,12 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         {
             return false;
         }
-        var now = Time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         if (isNew)
         {
             state.State.RecordApplied(evt.Key, now);
         }
-        state.State.TrimApplied(now - Retention.Events, MaxAppliedKeys);
+        state.State.TrimApplied(now - services.Retention.Events, MaxAppliedKeys);
         if (evt.OccurredAt > state.State.UpdatedAt)
         {
             state.State.UpdatedAt = evt.OccurredAt;
@@ -92,7 +86,7 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
             throw;
         }
         state.State.PendingChange = null;
-        Quiet.Applied(GrainContext);
+        services.Quiet.Applied(GrainContext);
         return true;
     }
 
@@ -110,13 +104,6 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         _justRead = false;
         return state.State.IsEmpty ? null : View(Key);
     }
-
-    // Resolved once per activation rather than per event; the constructors of the three grains stay one parameter each.
-    private TimeProvider Time => _time ??= ServiceProvider.GetRequiredService<TimeProvider>();
-
-    private RetentionOptions Retention => _retention ??= ServiceProvider.GetRequiredService<IOptions<RetentionOptions>>().Value;
-
-    private QuietActivations Quiet => _quiet ??= ServiceProvider.GetRequiredService<QuietActivations>();
 
     private (string Provider, string Id) Key => EventKey.Parse(this.GetPrimaryKeyString());
 

@@ -16,8 +16,8 @@ namespace Orleans.Webhooks.Grains.Orders;
 /// </summary>
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
-internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageNames.Domain)] IPersistentState<OrderState> state)
-    : DomainGrain<OrderState, OrderView>(state, DomainKinds.Order), IOrderGrain
+internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageNames.Domain)] IPersistentState<OrderState> state, DomainServices services)
+    : DomainGrain<OrderState, OrderView>(state, DomainKinds.Order, services), IOrderGrain
 {
     public const string Created = "created";
     public const string Paid = "paid";

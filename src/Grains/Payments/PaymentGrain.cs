@@ -16,8 +16,8 @@ namespace Orleans.Webhooks.Grains.Payments;
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
 [Orleans.GrainDirectory.GrainDirectory(SiloLocalGrainDirectory.Name)]
-internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, StorageNames.Domain)] IPersistentState<PaymentState> state)
-    : DomainGrain<PaymentState, PaymentView>(state, DomainKinds.Payment), IPaymentGrain
+internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, StorageNames.Domain)] IPersistentState<PaymentState> state, DomainServices services)
+    : DomainGrain<PaymentState, PaymentView>(state, DomainKinds.Payment, services), IPaymentGrain
 {
     private const string Completed = PaymentStatuses.Completed;
     private const string Failed = PaymentStatuses.Failed;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Processing;
-using Orleans.Webhooks.Grains.Interfaces.Telemetry;
+using Orleans.Webhooks.Grains.Telemetry;
 
 namespace Orleans.Webhooks.Grains.Routing;
 

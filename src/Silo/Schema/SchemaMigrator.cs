@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
 
 namespace Orleans.Webhooks.Silo.Schema;
 

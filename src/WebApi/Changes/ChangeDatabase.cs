@@ -1,5 +1,6 @@
 using Npgsql;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.WebApi.Database;
 
 namespace Orleans.Webhooks.WebApi.Changes;
 
@@ -15,8 +16,7 @@ public sealed class ChangeDatabase(IConfiguration configuration) : IAsyncDisposa
 
     private readonly string _connectionString = configuration.WebhooksConnectionString();
 
-    public NpgsqlDataSource Source { get; } = new NpgsqlDataSourceBuilder(
-        ConnectionPools.WithDefaults(configuration.WebhooksConnectionString(), PoolSize)) { Name = "webhooks-api-changes" }.Build();
+    public NpgsqlDataSource Source { get; } = DataSources.Create(configuration, "webhooks-api-changes", PoolSize);
 
     /// <summary>
     /// A connection of its own for LISTEN, outside the pool: it is held for the life of the process, and built from the

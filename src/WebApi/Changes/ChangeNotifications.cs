@@ -14,8 +14,8 @@ public sealed partial class ChangeNotifications(ChangeDatabase database, IMeterF
     public const string Channel = "webhook_changes";
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    private readonly UpDownCounter<long> _waiting = meters.Create(WebhookMetrics.MeterName).CreateUpDownCounter<long>(
-        "webhooks.changes.waiting", "{request}", "Long polls of the change feed waiting for a change");
+    private readonly UpDownCounter<long> _waiting = meters.Create(MetricNames.Meter).CreateUpDownCounter<long>(
+        MetricNames.ChangesWaiting, "{request}", "Long polls of the change feed waiting for a change");
 
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

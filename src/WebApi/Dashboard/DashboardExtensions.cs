@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.WebApi.Management;
 using Orleans.Webhooks.WebApi.Signatures;
 
@@ -14,7 +14,8 @@ public static class DashboardExtensions
 
     public static IHostApplicationBuilder AddWebhooksDashboard(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<DashboardAccess, DashboardAccessValidator>(builder.Configuration, DashboardAccess.SectionName);
+        builder.Services.AddOptions<DashboardAccess>().Bind(builder.Configuration.GetSection(DashboardAccess.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DashboardAccess>>(new SectionValidator<DashboardAccess>(new DashboardAccessValidator(), DashboardAccess.SectionName));
         return builder;
     }
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.WebApi.Normalisation;
 using Orleans.Webhooks.WebApi.Providers;
 using Orleans.Webhooks.WebApi.Signatures;
@@ -14,7 +14,8 @@ public static class WebhookIngestionExtensions
     public static IHostApplicationBuilder AddWebhookIngestion(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddValidatedOptions<WebhooksOptions, WebhooksOptionsAnnotations>(builder.Configuration, WebhooksOptions.SectionName);
+        services.AddOptions<WebhooksOptions>().Bind(builder.Configuration.GetSection(WebhooksOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhooksOptions>>(new SectionValidator<WebhooksOptions>(new WebhooksOptionsAnnotations(), WebhooksOptions.SectionName));
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProviderRegistry>();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
@@ -27,8 +28,12 @@ public sealed partial class WebhookReceiver(
     IGrainFactory grains,
     TimeProvider time,
     RejectionAudit audit,
+    IMeterFactory meters,
     ILogger<WebhookReceiver> logger)
 {
+    private readonly Counter<long> _deliveries = meters.Create(MetricNames.Meter)
+        .CreateCounter<long>(MetricNames.Deliveries, description: "Webhook deliveries by provider and outcome");
+
     /// <summary>
     /// Providers give up on a delivery after about 10-30 s; answer 503 before that so that they retry. The event grain's
     /// <c>AcceptAsync</c> carries it as its response timeout (no timer per request).
@@ -163,8 +168,8 @@ public sealed partial class WebhookReceiver(
         return problem;
     }
 
-    private static void Count(Delivery delivery, string outcome) =>
-        WebhookMetrics.Deliveries.Add(1, new("provider", delivery.Provider.Name), new("outcome", outcome));
+    private void Count(Delivery delivery, string outcome) =>
+        _deliveries.Add(1, new("provider", delivery.Provider.Name), new("outcome", outcome));
 
     /// <summary>Reads the whole body, or returns null as soon as it is longer than the limit.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)

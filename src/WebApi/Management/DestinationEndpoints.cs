@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
 using Orleans.Webhooks.WebApi.Ingestion;
 
@@ -15,7 +16,12 @@ public static class DestinationEndpoints
     /// <summary>The destinations' settings, validated when the web API starts as when a silo does.</summary>
     public static IHostApplicationBuilder AddWebhookDestinations(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDestinationsOptions(builder.Configuration);
+        // A silo checks the same settings with the same validator.
+        var section = builder.Configuration.GetSection(DestinationsOptions.SectionName);
+        builder.Services.AddOptions<DestinationsOptions>().Configure(options => section.Bind(options.Destinations)).ValidateOnStart();
+        // Secrets read through IOptionsMonitor rotate with the configuration, without a restart.
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<DestinationsOptions>>(new ConfigurationChangeTokenSource<DestinationsOptions>(section));
+        builder.Services.AddSingleton<IValidateOptions<DestinationsOptions>, DestinationsOptionsValidator>();
         return builder;
     }
 

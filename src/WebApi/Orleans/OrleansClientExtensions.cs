@@ -1,6 +1,7 @@
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 namespace Orleans.Webhooks.WebApi.Orleans;
 
@@ -11,6 +12,9 @@ public static partial class OrleansClientExtensions
     {
         var configuration = builder.Configuration;
         var settings = configuration.OrleansSettings();
+        // The same section checked as options, with the rest of the settings before anything starts (SettingsCheck).
+        builder.Services.AddOptions<OrleansOptions>().Bind(configuration.GetSection(OrleansOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>();
         var connectionString = configuration.WebhooksConnectionString();
         builder.UseOrleansClient(client =>
         {

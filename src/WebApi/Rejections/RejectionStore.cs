@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.WebApi.Database;
 
 namespace Orleans.Webhooks.WebApi.Rejections;
 
@@ -12,8 +12,7 @@ public sealed class RejectionStore(IConfiguration configuration) : IAsyncDisposa
 {
     public const int PoolSize = 2;
 
-    private readonly NpgsqlDataSource _db = new NpgsqlDataSourceBuilder(
-        ConnectionPools.WithDefaults(configuration.WebhooksConnectionString(), PoolSize)) { Name = "webhooks-rejections" }.Build();
+    private readonly NpgsqlDataSource _db = DataSources.Create(configuration, "webhooks-rejections", PoolSize);
 
     /// <summary>The rows and the counts of one flush in one round trip and one transaction.</summary>
     public async Task WriteAsync(IReadOnlyList<Rejection> rows, IReadOnlyDictionary<(string Provider, string Reason, DateTimeOffset Minute), long> counts, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Npgsql;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.WebApi.Database;
 
 namespace Orleans.Webhooks.WebApi.Telemetry;
 
@@ -51,7 +52,7 @@ public sealed partial class ClusterMetrics : IAsyncDisposable
     public ClusterMetrics(IConfiguration configuration, IMeterFactory meters, TimeProvider time, ILogger<ClusterMetrics> logger)
     {
         // Two connections at most: one scrape at a time reads, and it must not take what deliveries need.
-        _db = NpgsqlDataSource.Create(ConnectionPools.WithDefaults(configuration.WebhooksConnectionString(), 2));
+        _db = DataSources.Create(configuration, "webhooks-api-cluster-metrics", 2);
         _clusterId = configuration.OrleansSettings().ClusterId;
         _time = time;
         _logger = logger;

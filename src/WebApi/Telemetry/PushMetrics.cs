@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.WebApi.Database;
 
 namespace Orleans.Webhooks.WebApi.Telemetry;
 
@@ -34,7 +35,7 @@ public sealed partial class PushMetrics : IAsyncDisposable
     public PushMetrics(IConfiguration configuration, IGrainFactory grains, IOptionsMonitor<DestinationsOptions> options, IMeterFactory meters, TimeProvider time, ILogger<PushMetrics> logger)
     {
         // One connection: one scrape at a time reads, and it must not take what deliveries need.
-        _db = NpgsqlDataSource.Create(ConnectionPools.WithDefaults(configuration.WebhooksConnectionString(), 1));
+        _db = DataSources.Create(configuration, "webhooks-api-push-metrics", 1);
         _grains = grains;
         _options = options;
         _time = time;

@@ -25,7 +25,7 @@ public static class TelemetryExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
-                .AddMeter("Microsoft.Orleans", WebhookMetrics.MeterName, ClusterMetrics.MeterName)
+                .AddMeter("Microsoft.Orleans", MetricNames.Meter, ClusterMetrics.MeterName)
                 .AddView(ClusterMetrics.LatencyInstrument, new ExplicitBucketHistogramConfiguration { Boundaries = ClusterMetrics.LatencyBuckets })
                 .AddPrometheusExporter());
         // Without an OTLP endpoint there is nobody to read spans, and recording a span for every grain call is not free

@@ -1,5 +1,5 @@
 using Orleans.Webhooks.Grains.Destinations;
-using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 namespace Orleans.Webhooks.Grains.Tests.Destinations;
 

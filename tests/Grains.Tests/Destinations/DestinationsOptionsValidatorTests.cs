@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 namespace Orleans.Webhooks.Grains.Tests.Destinations;
 

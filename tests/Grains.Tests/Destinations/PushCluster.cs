@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using Orleans.Webhooks.Grains.Destinations;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
 using Orleans.Webhooks.Silo;
 using Orleans.Webhooks.Testing;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Orleans.Webhooks.Grains.Destinations;
-using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 namespace Orleans.Webhooks.Grains.Tests.Destinations;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Silo;
 
 namespace Orleans.Webhooks.Grains.Tests.Hosting;
 

@@ -78,7 +78,7 @@ public sealed class TelemetryTests(ClusterFixture fixture)
             current.Value = _flow;
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == WebhookMetrics.MeterName)
+                if (instrument.Meter.Name == MetricNames.Meter)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

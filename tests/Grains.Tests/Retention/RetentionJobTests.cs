@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Grains.Retention;
 using Orleans.Webhooks.Testing;
 

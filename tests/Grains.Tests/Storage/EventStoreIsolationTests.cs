@@ -4,9 +4,9 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 using Orleans.Webhooks.Grains.Storage;
 using Orleans.Webhooks.Grains.Storage.Postgres;
+using Orleans.Webhooks.Grains.Telemetry;
 using Orleans.Webhooks.Testing;
 
 namespace Orleans.Webhooks.Grains.Tests.Storage;

@@ -1,5 +1,6 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Testing;
 using Orleans.Webhooks.WebApi.Dashboard;
 using Orleans.Webhooks.WebApi.Providers;
@@ -21,7 +22,11 @@ public sealed partial class DeploymentFilesTests
     private static readonly string SiloEnv = Read("systemd", "silo.env");
     private static readonly string WebApiEnv = Read("systemd", "webapi.env");
 
-    private static readonly SiloOptions Defaults = new();
+    private static readonly OrleansOptions Defaults = new();
+
+    /// <summary>The silo's own settings (<c>Webhooks:Database</c>), read from its build output: the web API does not reference the silo.</summary>
+    private static readonly Type DatabaseOptions = Assembly.LoadFrom(Path.Combine(BuildOutput("Silo"), "Orleans.Webhooks.Silo.dll"))
+        .GetType("Orleans.Webhooks.Silo.Schema.DatabaseOptions", throwOnError: true)!;
 
     private static string Read(params string[] path) => File.ReadAllText(Path.Combine([Deploy, .. path]));
 
@@ -42,8 +47,8 @@ public sealed partial class DeploymentFilesTests
     [Fact]
     public void EachHost_GetsTheSettingsItNeeds()
     {
-        string[] cluster = ["ConnectionStrings__Webhooks", $"{SiloOptions.SectionName}__{nameof(SiloOptions.ClusterId)}", $"{SiloOptions.SectionName}__{nameof(SiloOptions.ServiceId)}"];
-        string[] silo = [.. cluster, .. new[] { nameof(SiloOptions.SiloPort), nameof(SiloOptions.GatewayPort), nameof(SiloOptions.AdvertisedIPAddress) }.Select(p => $"{SiloOptions.SectionName}__{p}")];
+        string[] cluster = ["ConnectionStrings__Webhooks", $"{OrleansOptions.SectionName}__{nameof(OrleansOptions.ClusterId)}", $"{OrleansOptions.SectionName}__{nameof(OrleansOptions.ServiceId)}"];
+        string[] silo = [.. cluster, .. new[] { nameof(OrleansOptions.SiloPort), nameof(OrleansOptions.GatewayPort), nameof(OrleansOptions.AdvertisedIPAddress) }.Select(p => $"{OrleansOptions.SectionName}__{p}")];
         string[] webApi = [.. cluster, "ASPNETCORE_URLS", $"{WebhooksOptions.SectionName}__{nameof(WebhooksOptions.ManagementApiKey)}", $"{DashboardAccess.SectionName}__{nameof(DashboardAccess.Password)}"];
 
         Assert.Empty(silo.Except(Settings(ClusterEnv + SiloEnv)));
@@ -119,8 +124,8 @@ public sealed partial class DeploymentFilesTests
             return true;
         }
         var path = key.Split("__");
-        return Section(path, SiloOptions.SectionName) is [var orleans] ? Has<SiloOptions>(orleans)
-            : Section(path, DatabaseOptions.SectionName) is [var database] ? Has<DatabaseOptions>(database)
+        return Section(path, OrleansOptions.SectionName) is [var orleans] ? Has<OrleansOptions>(orleans)
+            : Section(path, (string)DatabaseOptions.GetField("SectionName")!.GetValue(null)!) is [var database] ? DatabaseOptions.GetProperty(database) is not null
             : Section(path, DashboardAccess.SectionName) is [var dashboard] ? Has<DashboardAccess>(dashboard)
             : Section(path, WebhooksOptions.SectionName + ":" + nameof(WebhooksOptions.Providers)) is [_, var provider, ..] ? Has<ProviderOptions>(provider)
             : Section(path, WebhooksOptions.SectionName) is [var webhooks, ..] && Has<WebhooksOptions>(webhooks);

@@ -4,7 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Routing;
-using Orleans.Webhooks.Grains.Interfaces.Telemetry;
+using Orleans.Webhooks.Grains.Telemetry;
 
 namespace Orleans.Webhooks.Grains.Storage.Postgres;
 

@@ -1,4 +1,4 @@
-namespace Orleans.Webhooks.Grains.Interfaces.Destinations;
+namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 /// <summary>Every push destination, from <c>Webhooks:Destinations</c>, by name (case-insensitive, shown in lower case).</summary>
 public sealed class DestinationsOptions

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Orleans.Webhooks.Grains.Interfaces.Hosting;
+namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 /// <summary>The "Orleans" configuration section: cluster identity and this node's endpoints.</summary>
-public sealed class SiloOptions
+public sealed class OrleansOptions
 {
     public const string SectionName = "Orleans";
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 
-namespace Orleans.Webhooks.Grains.Interfaces.Hosting;
+namespace Orleans.Webhooks.Silo;
 
 /// <summary>
 /// Our defaults for a silo's connection pools, each applied only where the operator's connection string does not set

@@ -1,4 +1,4 @@
-namespace Orleans.Webhooks.Grains.Interfaces.Destinations;
+namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 /// <summary>One push destination, <c>Webhooks:Destinations:&lt;name&gt;</c>: where changes are POSTed and how they are signed.</summary>
 public sealed class DestinationOptions

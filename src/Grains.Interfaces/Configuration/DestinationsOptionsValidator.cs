@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Webhooks.Grains.Interfaces.Destinations;
+namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 /// <summary>
 /// Stops the web API and the silo at start when a destination is misconfigured. Messages name the destination and the

@@ -1,4 +1,4 @@
-namespace Orleans.Webhooks.Grains.Interfaces.Hosting;
+namespace Orleans.Webhooks.Silo.Schema;
 
 /// <summary>The <c>Webhooks:Database</c> section: what a silo does to the database schema at start.</summary>
 public sealed class DatabaseOptions

@@ -1,10 +1,10 @@
 using System.Net;
-using Orleans.Webhooks.Grains.Interfaces.Hosting;
+using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Silo;
 
 namespace Orleans.Webhooks.Grains.Tests.Hosting;
 
-public sealed class SiloOptionsTests
+public sealed class OrleansOptionsTests
 {
     [Theory]
     [InlineData("127.0.0.1")]
@@ -12,11 +12,11 @@ public sealed class SiloOptionsTests
     [InlineData(" 192.168.1.5 ")]
     [InlineData("fd00::5")]
     public void AdvertisedAddress_AnIpAddress_TakenAsItIs(string value) =>
-        Assert.Equal(IPAddress.Parse(value.Trim()), new SiloOptions { AdvertisedIPAddress = value }.ResolveAdvertisedAddress());
+        Assert.Equal(IPAddress.Parse(value.Trim()), new OrleansOptions { AdvertisedIPAddress = value }.ResolveAdvertisedAddress());
 
     [Fact]
     public void AdvertisedAddress_AHostName_Resolved() =>
-        Assert.True(IPAddress.IsLoopback(new SiloOptions { AdvertisedIPAddress = "localhost" }.ResolveAdvertisedAddress()));
+        Assert.True(IPAddress.IsLoopback(new OrleansOptions { AdvertisedIPAddress = "localhost" }.ResolveAdvertisedAddress()));
 
     [Theory]
     [InlineData("")]
@@ -24,7 +24,7 @@ public sealed class SiloOptionsTests
     [InlineData("http://10.0.0.1/")]
     public void AdvertisedAddress_NeitherAddressNorHostName_StopsWithTheSettingsName(string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => new SiloOptions { AdvertisedIPAddress = value }.ResolveAdvertisedAddress());
+        var error = Assert.Throws<InvalidOperationException>(() => new OrleansOptions { AdvertisedIPAddress = value }.ResolveAdvertisedAddress());
         Assert.Contains("Orleans:AdvertisedIPAddress", error.Message, StringComparison.Ordinal);
     }
 }
