@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: PostgreSQL ready, build, then N silos (default 1) and the web API on localhost, in the foreground.
 # It supervises them: a silo or the web API that dies is reported and started again after WEBHOOKS_RESTART_DELAY
-# seconds (default 2), as systemd's Restart=on-failure would. Ctrl-C (SIGINT/SIGTERM) stops everything it started.
+# seconds (default 2), as systemd's Restart=on-failure would. One that stops during start-up, or with a bad setting
+# (status 78), stops everything, and what it printed on stderr (a bad setting: one line per key) is repeated last.
+# Ctrl-C (SIGINT/SIGTERM) stops everything it started.
 #   deploy/local/run.sh [--nodes N] [--no-build]
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -68,17 +70,25 @@ restart_at=()
 quick_failures=()
 api_slot=$nodes
 
+# Each program's stderr goes to ours as it comes, and is also kept (its latest start only) to be repeated when it stops
+# at start-up. tee ignores Ctrl-C and SIGTERM: it ends when the program closes its stderr, so nothing the program
+# prints while it stops is lost.
+err_dir="$(mktemp -d "${TMPDIR:-/tmp}/webhooks-run.XXXXXX")"
+keep_stderr() { trap '' INT TERM; exec tee -a "$1" >&2; }
+
 name_of() { if [ "$1" -lt "$nodes" ]; then printf 'silo %s' "$1"; else printf 'the web API'; fi; }
 
 start_process() {
   local slot="$1"
   if [ "$slot" -lt "$nodes" ]; then
     local port=$((silo_base + slot)) gateway=$((gateway_base + slot))
-    (cd "$silo_dir" && Orleans__SiloPort=$port Orleans__GatewayPort=$gateway exec dotnet Orleans.Webhooks.Silo.dll) &
+    : >"$err_dir/$slot.err"
+    (cd "$silo_dir" && Orleans__SiloPort=$port Orleans__GatewayPort=$gateway exec dotnet Orleans.Webhooks.Silo.dll 2> >(keep_stderr "$err_dir/$slot.err")) &
     pids[slot]=$!
     say "silo $slot started (pid ${pids[slot]}, silo port $port, gateway port $gateway)"
   else
-    (cd "$api_dir" && ASPNETCORE_URLS="$urls" exec dotnet Orleans.Webhooks.WebApi.dll) &
+    : >"$err_dir/$slot.err"
+    (cd "$api_dir" && ASPNETCORE_URLS="$urls" exec dotnet Orleans.Webhooks.WebApi.dll 2> >(keep_stderr "$err_dir/$slot.err")) &
     pids[slot]=$!
     say "the web API started (pid ${pids[slot]}) on $urls"
   fi
@@ -103,9 +113,27 @@ stop_all() {
   kill -KILL "${alive[@]}" 2>/dev/null || true
   wait "${alive[@]}" 2>/dev/null || true
 }
-trap 'stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
-trap stop_all EXIT
+trap 'stop_all; rm -rf "$err_dir"; exit 130' INT
+trap 'stop_all; rm -rf "$err_dir"; exit 143' TERM
+trap 'stop_all; rm -rf "$err_dir"' EXIT
+
+# Stops everything, then says which programs stopped at start-up (slot:status ...) and repeats what each printed on
+# stderr, so that its reason is the last thing on the screen rather than above what the others printed while stopping.
+stop_for_failed_start() {
+  stop_all
+  local entry slot status
+  for entry in "$@"; do
+    slot="${entry%%:*}" status="${entry#*:}"
+    if [ "$status" -eq 78 ]; then
+      printf 'error: %s stopped with status 78: a bad setting (each line names its key):\n' "$(name_of "$slot")" >&2
+    else
+      printf 'error: %s exited during start-up with status %s; the last of its stderr:\n' "$(name_of "$slot")" "$status" >&2
+    fi
+    tail -n 20 "$err_dir/$slot.err" | sed 's/^/    /' >&2
+  done
+  rm -rf "$err_dir"
+  exit 1
+}
 
 for ((slot = 0; slot <= api_slot; slot++)); do
   quick_failures[slot]=0
@@ -133,16 +161,21 @@ ready=
 started=$SECONDS
 
 # Supervise until told to stop. Before the service was ever ready, a process that exits stops everything (a bad
-# setting fails at once, with its message above); after that, a process that exits is started again. One that fails
-# within 30 s of its start five times in a row is not going to come up: that stops everything too.
+# setting fails at once); so does one that stops with a bad setting (78) at any time. After that, a process that exits
+# is started again. One that fails within 30 s of its start five times in a row is not going to come up: that stops
+# everything too.
 while true; do
+  failed=()
   for ((slot = 0; slot <= api_slot; slot++)); do
     pid="${pids[slot]}"
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
       status=0
       wait "$pid" || status=$?
       pids[slot]=
-      [ -n "$ready" ] || die "$(name_of "$slot") exited during start-up with status $status (see its output above)"
+      if [ -z "$ready" ] || [ "$status" -eq 78 ]; then
+        failed+=("$slot:$status")
+        continue
+      fi
       if [ $((SECONDS - started_at[slot])) -lt 30 ]; then quick_failures[slot]=$((quick_failures[slot] + 1)); else quick_failures[slot]=0; fi
       [ "${quick_failures[slot]}" -lt 5 ] || die "$(name_of "$slot") failed within 30 s of its start 5 times in a row (see its output above)"
       say "$(name_of "$slot") (pid $pid) exited with status $status; starting it again in $restart_delay s"
@@ -151,6 +184,7 @@ while true; do
       start_process "$slot"
     fi
   done
+  [ ${#failed[@]} -eq 0 ] || stop_for_failed_start "${failed[@]}"
   if [ -z "$ready" ]; then
     if http_ok "$probe_url/health/ready"; then
       say "ready: webhooks at $first_url/webhook/{provider}, dashboard at $first_url/dashboard/ (Ctrl-C stops)"

@@ -28,8 +28,7 @@ public static class WebhooksSiloBuilderExtensions
         var providersConnectionString = ConnectionPools.WithDefaults(connectionString, ConnectionPools.OrleansProviders);
         var options = configuration.OrleansSettings();
         // The same section checked as options, with the rest of the settings before anything starts (SettingsCheck).
-        builder.Services.AddOptions<OrleansOptions>().Bind(configuration.GetSection(OrleansOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>();
+        builder.Services.AddValidatedOptions<OrleansOptions, OrleansOptionsValidator>(configuration, OrleansOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, AdvertisedAddressValidator>();
         builder.UseOrleans(silo =>
         {

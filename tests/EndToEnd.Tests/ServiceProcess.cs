@@ -10,6 +10,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentQueue<string> _errors = new();
     private readonly ConcurrentDictionary<string, bool> _entries = new();
     private string? _failureHeader;
 
@@ -17,12 +18,22 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _errors.Enqueue(e.Data);
+            }
+            Keep(e.Data);
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
     public string Output => string.Join('\n', _output);
+
+    /// <summary>Every line the program wrote to stderr (also in <see cref="Output"/>); complete once it has exited.</summary>
+    public IReadOnlyCollection<string> ErrorLines => _errors;
 
     /// <summary>
     /// Every error the program logged since it started ("fail:" and "crit:" entries of the console logger, each with its

@@ -1,16 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
 
-/// <summary>The data annotations of <see cref="OrleansOptions"/>, each failure naming its key (<c>Orleans:SiloPort</c>).</summary>
-public sealed class OrleansOptionsValidator : IValidateOptions<OrleansOptions>
-{
-    public ValidateOptionsResult Validate(string? name, OrleansOptions options)
-    {
-        var failures = new List<ValidationResult>();
-        return Validator.TryValidateObject(options, new ValidationContext(options), failures, validateAllProperties: true)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(failures.Select(failure => $"{OrleansOptions.SectionName}:{failure.MemberNames.FirstOrDefault()}: {failure.ErrorMessage}"));
-    }
-}
+/// <summary>Generated at build time from the data annotations of <see cref="OrleansOptions"/>; the silo and the web API both run it.</summary>
+[OptionsValidator]
+public sealed partial class OrleansOptionsValidator : IValidateOptions<OrleansOptions>;

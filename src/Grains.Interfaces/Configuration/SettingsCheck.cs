@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
@@ -8,7 +9,7 @@ namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
 /// the same way on a bad setting: one line per problem on stderr, naming the key and never a value that may be a
 /// secret, and <see cref="ExitCode"/>. Nothing has been started by then, so there is nothing to stop.
 /// </summary>
-public static class SettingsCheck
+public static partial class SettingsCheck
 {
     /// <summary>EX_CONFIG of sysexits.h: the systemd units do not restart a program that stops with it.</summary>
     public const int ExitCode = 78;
@@ -40,8 +41,8 @@ public static class SettingsCheck
 
     /// <summary>
     /// The lines of a failed check, or null for an exception that is not about the settings (it then goes on as it is).
-    /// The validators' messages name the key; the configuration binder's, for a value it cannot convert (a port that
-    /// is not a number), name the key and the type but not the value.
+    /// The validators' messages name the key. The configuration binder stops at the first value it cannot convert (a
+    /// port that is not a number), and its message quotes the value: that line is written again from the key and the type.
     /// </summary>
     private static List<string>? Lines(Exception ex)
     {
@@ -60,12 +61,15 @@ public static class SettingsCheck
                     lines.AddRange(innerLines);
                 }
                 return lines;
-            case InvalidOperationException binding when binding.Message.StartsWith("Failed to convert configuration value at ", StringComparison.Ordinal):
-                return [OneLine(binding.Message)];
+            case InvalidOperationException binding when UnconvertibleValue().Match(binding.Message) is { Success: true } match:
+                return [$"{match.Groups["key"].Value}: is not a valid {match.Groups["type"].Value}."];
             default:
                 return null;
         }
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    [GeneratedRegex(@"^Failed to convert configuration value (?:'.*' )?at '(?<key>[^']+)' to type '(?:\w+\.)*(?<type>\w+)'")]
+    private static partial Regex UnconvertibleValue();
 }

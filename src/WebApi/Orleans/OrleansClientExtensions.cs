@@ -14,7 +14,7 @@ public static partial class OrleansClientExtensions
         var settings = configuration.OrleansSettings();
         // The same section checked as options, with the rest of the settings before anything starts (SettingsCheck).
         builder.Services.AddOptions<OrleansOptions>().Bind(configuration.GetSection(OrleansOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>>(new SectionValidator<OrleansOptions>(new OrleansOptionsValidator(), OrleansOptions.SectionName));
         var connectionString = configuration.WebhooksConnectionString();
         builder.UseOrleansClient(client =>
         {

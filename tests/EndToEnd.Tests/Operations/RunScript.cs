@@ -54,6 +54,14 @@ public sealed partial class RunScript : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>run.sh's exit code once it has exited by itself within <paramref name="timeout"/>; its output is then complete.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>The pids run.sh reported for silo <paramref name="index"/>, in the order it started them.</summary>
     public IReadOnlyList<int> SiloPids(int index) => Pids($"silo {index}");
 
