@@ -1,4 +1,5 @@
-using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Testing;
@@ -24,9 +25,12 @@ public sealed partial class DeploymentFilesTests
 
     private static readonly OrleansOptions Defaults = new();
 
-    /// <summary>The silo's own settings (<c>Webhooks:Database</c>), read from its build output: the web API does not reference the silo.</summary>
-    private static readonly Type DatabaseOptions = Assembly.LoadFrom(Path.Combine(BuildOutput("Silo"), "Orleans.Webhooks.Silo.dll"))
-        .GetType("Orleans.Webhooks.Silo.Schema.DatabaseOptions", throwOnError: true)!;
+    /// <summary>
+    /// The silo's own settings (<c>Webhooks:Database</c>): its section name and property names, read from the metadata of
+    /// its build output. The web API does not reference the silo, and loading the silo's assembly here would have Orleans
+    /// look for the silo's dependencies in every test host of this process.
+    /// </summary>
+    private static readonly (string Section, string[] Properties) DatabaseOptions = SiloSettings("Orleans.Webhooks.Silo.Schema", "DatabaseOptions");
 
     private static string Read(params string[] path) => File.ReadAllText(Path.Combine([Deploy, .. path]));
 
@@ -125,7 +129,7 @@ public sealed partial class DeploymentFilesTests
         }
         var path = key.Split("__");
         return Section(path, OrleansOptions.SectionName) is [var orleans] ? Has<OrleansOptions>(orleans)
-            : Section(path, (string)DatabaseOptions.GetField("SectionName")!.GetValue(null)!) is [var database] ? DatabaseOptions.GetProperty(database) is not null
+            : Section(path, DatabaseOptions.Section) is [var database] ? DatabaseOptions.Properties.Contains(database)
             : Section(path, DashboardAccess.SectionName) is [var dashboard] ? Has<DashboardAccess>(dashboard)
             : Section(path, WebhooksOptions.SectionName + ":" + nameof(WebhooksOptions.Providers)) is [_, var provider, ..] ? Has<ProviderOptions>(provider)
             : Section(path, WebhooksOptions.SectionName) is [var webhooks, ..] && Has<WebhooksOptions>(webhooks);
@@ -136,6 +140,17 @@ public sealed partial class DeploymentFilesTests
     {
         var prefix = section.Split(':');
         return path.Length > prefix.Length && path.Take(prefix.Length).SequenceEqual(prefix) ? path[prefix.Length..] : null;
+    }
+
+    private static (string Section, string[] Properties) SiloSettings(string ns, string name)
+    {
+        using var pe = new PEReader(File.OpenRead(Path.Combine(BuildOutput("Silo"), "Orleans.Webhooks.Silo.dll")));
+        var metadata = pe.GetMetadataReader();
+        var type = metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
+            .Single(t => metadata.GetString(t.Namespace) == ns && metadata.GetString(t.Name) == name);
+        var section = type.GetFields().Select(metadata.GetFieldDefinition).Single(f => metadata.GetString(f.Name) == "SectionName");
+        var value = metadata.GetBlobReader(metadata.GetConstant(section.GetDefaultValue()).Value);
+        return (value.ReadUTF16(value.Length), type.GetProperties().Select(p => metadata.GetString(metadata.GetPropertyDefinition(p).Name)).ToArray());
     }
 
     private static bool Has<T>(string property) => typeof(T).GetProperty(property) is not null;
