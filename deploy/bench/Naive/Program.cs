@@ -14,7 +14,7 @@ var secret = builder.Configuration["Naive:Secret"] is { Length: > 0 } value
     ? value
     : throw new InvalidOperationException("Naive:Secret is not set");
 
-// The same Npgsql settings as the product's pools (src/Grains.Interfaces/Hosting/ConnectionPools.cs): statements
+// The same Npgsql settings as the product's pools (src/Silo/ConnectionPools.cs): statements
 // prepared once per connection, no session reset on each return to the pool. Without them the naive design runs
 // slower, and the comparison would flatter the product.
 var dataSource = new NpgsqlDataSourceBuilder(connectionString);
