@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Orleans.Webhooks.Grains.Interfaces.Domain;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 
@@ -15,6 +17,7 @@ namespace Orleans.Webhooks.Grains.Destinations;
 /// </summary>
 [KeepAlive]
 internal sealed partial class DestinationGrain(
+    ChangeLogReader changeLog,
     DestinationStore store,
     DestinationSender sender,
     IOptionsMonitor<DestinationsOptions> options,
@@ -70,7 +73,7 @@ internal sealed partial class DestinationGrain(
     public async Task<DestinationStatus> GetStatusAsync()
     {
         var cursor = _running?.Cursor ?? _row.Cursor;
-        var (count, seconds) = await store.LagAsync(cursor, Settings?.EffectiveKinds ?? DestinationOptions.AllKinds);
+        var (count, seconds) = await changeLog.LagAsync(cursor, Settings?.EffectiveKinds ?? DomainKinds.All);
         return new DestinationStatus
         {
             State = _paused ? "paused" : "active",
@@ -178,7 +181,7 @@ internal sealed partial class DestinationGrain(
         _stop?.Dispose();
         _stop = new CancellationTokenSource();
         LogSending(logger, Name, _row.Cursor);
-        _running = new DestinationPump(Name, store, sender, _tracker, () => Settings, time, this, logger);
+        _running = new DestinationPump(Name, changeLog, store, sender, _tracker, () => Settings, time, this, logger);
         _pump = _running.RunAsync(_row.Cursor, settings, _stop.Token);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
 using Polly;
 using Polly.Timeout;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
 using Polly;
 
@@ -17,6 +18,7 @@ public static class DestinationsServiceCollectionExtensions
     {
         services.AddDestinationsOptions(configuration);
         services.TryAddKeyedSingleton(DestinationClock.Key, TimeProvider.System);
+        services.AddSingleton<ChangeLogReader>();
         services.AddSingleton<DestinationStore>();
         services.AddSingleton<DestinationSender>();
         services.AddHostedService<DestinationKeepAlive>();

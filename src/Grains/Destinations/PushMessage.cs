@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
 
 namespace Orleans.Webhooks.Grains.Destinations;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Retention;
-using Orleans.Webhooks.Grains.Storage;
+using Orleans.Webhooks.Grains.ChangeLog;
 
 namespace Orleans.Webhooks.Grains.Domain;
 

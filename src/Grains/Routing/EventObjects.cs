@@ -1,4 +1,4 @@
-using Orleans.Webhooks.Grains.Domain;
+using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 
 namespace Orleans.Webhooks.Grains.Routing;
