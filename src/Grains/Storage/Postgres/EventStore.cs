@@ -4,7 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
 namespace Orleans.Webhooks.Grains.Storage.Postgres;
