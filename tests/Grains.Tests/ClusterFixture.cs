@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using Orleans.Webhooks.Grains.Processing;
-using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Silo;
 using Orleans.Webhooks.Testing;
 

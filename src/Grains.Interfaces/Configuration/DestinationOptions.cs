@@ -1,3 +1,5 @@
+using Orleans.Webhooks.Grains.Interfaces.Domain;
+
 namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
 
 /// <summary>One push destination, <c>Webhooks:Destinations:&lt;name&gt;</c>: where changes are POSTed and how they are signed.</summary>
@@ -5,9 +7,6 @@ public sealed class DestinationOptions
 {
     public const string Hmac = "hmac";
     public const string StandardWebhooks = "standard-webhooks";
-
-    /// <summary>The kinds of change a destination may receive; all of them when <see cref="Kinds"/> is empty.</summary>
-    public static readonly IReadOnlyList<string> AllKinds = ["payment", "order", "customer"];
 
     /// <summary>Absolute http(s) URL that receives the POSTs.</summary>
     public string? Url { get; set; }
@@ -18,7 +17,7 @@ public sealed class DestinationOptions
     /// <summary><see cref="Hmac"/> (default) or <see cref="StandardWebhooks"/>.</summary>
     public string Format { get; set; } = Hmac;
 
-    /// <summary>payment, order, customer; empty means all.</summary>
+    /// <summary>Of <see cref="DomainKinds.All"/>; empty means all.</summary>
     public List<string> Kinds { get; set; } = [];
 
     /// <summary>Per request: no answer within it counts as a failure.</summary>
@@ -58,7 +57,7 @@ public sealed class DestinationOptions
 
     /// <summary>The kinds this destination receives, lower case.</summary>
     public IReadOnlyList<string> EffectiveKinds =>
-        Kinds.Count == 0 ? AllKinds : Kinds.Select(k => k.Trim().ToLowerInvariant()).Distinct().ToArray();
+        Kinds.Count == 0 ? DomainKinds.All : Kinds.Select(k => k.Trim().ToLowerInvariant()).Distinct().ToArray();
 
     /// <summary>The URL as it may be shown: no user name, password or query string, which can carry credentials.</summary>
     public string? DisplayUrl =>

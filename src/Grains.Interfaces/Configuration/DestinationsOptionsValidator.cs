@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans.Webhooks.Grains.Interfaces.Domain;
 
 namespace Orleans.Webhooks.Grains.Interfaces.Configuration;
 
@@ -53,9 +54,9 @@ public sealed class DestinationsOptionsValidator : IValidateOptions<Destinations
                 }
             }
         }
-        foreach (var kind in settings.Kinds.Where(k => !DestinationOptions.AllKinds.Contains(k.Trim().ToLowerInvariant())))
+        foreach (var kind in settings.Kinds.Where(k => !DomainKinds.All.Contains(k.Trim().ToLowerInvariant())))
         {
-            yield return $"Kinds: unknown kind '{kind}' (known: {string.Join(", ", DestinationOptions.AllKinds)}).";
+            yield return $"Kinds: unknown kind '{kind}' (known: {string.Join(", ", DomainKinds.All)}).";
         }
         if (settings.Timeout <= TimeSpan.Zero || settings.Timeout > TimeSpan.FromMinutes(5))
         {

@@ -4,13 +4,7 @@ namespace Orleans.Webhooks.Grains.Interfaces.Ingestion;
 [GenerateSerializer, Immutable, Alias("webhooks.EventObject")]
 public sealed record EventObject
 {
-    public const string Payment = "payment";
-    public const string Order = "order";
-    public const string Customer = "customer";
-
-    public static readonly IReadOnlyList<string> Kinds = [Payment, Order, Customer];
-
-    /// <summary>payment, order or customer.</summary>
+    /// <summary>One of <see cref="Domain.DomainKinds.All"/>.</summary>
     [Id(0)] public required string Kind { get; init; }
     [Id(1)] public required string Provider { get; init; }
     [Id(2)] public required string Id { get; init; }

@@ -3,7 +3,7 @@ using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Grains.Processing;
 
 namespace Orleans.Webhooks.Grains.Customers;
 

@@ -1,3 +1,5 @@
+using Orleans.Webhooks.Grains.ChangeLog;
+
 namespace Orleans.Webhooks.Grains.Destinations;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.Grains.ChangeLog;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Orleans.Webhooks.Grains.Interfaces.Domain;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 
@@ -16,6 +18,7 @@ namespace Orleans.Webhooks.Grains.Destinations;
 /// </summary>
 [KeepAlive]
 internal sealed partial class DestinationGrain(
+    ChangeLogReader changeLog,
     DestinationStore store,
     DestinationSender sender,
     IOptionsMonitor<DestinationsOptions> options,
@@ -71,7 +74,7 @@ internal sealed partial class DestinationGrain(
     public async Task<DestinationStatus> GetStatusAsync()
     {
         var cursor = _running?.Cursor ?? _row.Cursor;
-        var (count, seconds) = await store.LagAsync(cursor, Settings?.EffectiveKinds ?? DestinationOptions.AllKinds);
+        var (count, seconds) = await changeLog.LagAsync(cursor, Settings?.EffectiveKinds ?? DomainKinds.All);
         return new DestinationStatus
         {
             State = _paused ? "paused" : "active",
@@ -179,7 +182,7 @@ internal sealed partial class DestinationGrain(
         _stop?.Dispose();
         _stop = new CancellationTokenSource();
         LogSending(logger, Name, _row.Cursor);
-        _running = new DestinationPump(Name, store, sender, _tracker, () => Settings, time, this, logger);
+        _running = new DestinationPump(Name, changeLog, store, sender, _tracker, () => Settings, time, this, logger);
         _pump = _running.RunAsync(_row.Cursor, settings, _stop.Token);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
 
 namespace Orleans.Webhooks.Grains.Destinations;
@@ -13,6 +14,7 @@ namespace Orleans.Webhooks.Grains.Destinations;
 /// </summary>
 internal sealed partial class DestinationPump(
     string name,
+    ChangeLogReader changeLog,
     DestinationStore store,
     DestinationSender sender,
     DeliveryTracker tracker,
@@ -60,12 +62,12 @@ internal sealed partial class DestinationPump(
                     else if (readFull || Stopwatch.GetElapsedTime(lastRead) >= PollInterval)
                     {
                         lastRead = Stopwatch.GetTimestamp();
-                        var (changes, _) = await store.ReadAsync(window.ReadUpTo, ReadBatch, kinds, stop);
-                        foreach (var change in changes)
+                        var read = await changeLog.ReadAsync(window.ReadUpTo, ReadBatch, kinds, stop);
+                        foreach (var change in read)
                         {
                             window.Add(change);
                         }
-                        readFull = changes.Count == ReadBatch;
+                        readFull = read.Count == ReadBatch;
                     }
                     var current = settingsOf() ?? settings;
                     while (running.Count < current.Concurrency && window.TakeBatch(current.Batch, c => tracker.CapOf(c, current)) is { Count: > 0 } batch)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.Grains.ChangeLog;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
 using Polly;
 using Polly.Timeout;
 

@@ -1,14 +1,15 @@
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
 using Orleans.Webhooks.Grains.Storage;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 
 /// <summary>
-/// The change log as destinations read it, and their rows in destination_state, destination_deliveries and
-/// destination_parked.
+/// The destinations' rows in destination_state, destination_deliveries and destination_parked (they read the change log
+/// through <see cref="ChangeLogReader"/>).
 /// </summary>
 internal sealed class DestinationStore(NpgsqlDataSource db)
 {
@@ -37,39 +38,6 @@ internal sealed class DestinationStore(NpgsqlDataSource db)
             reader.IsDBNull(2) ? null : reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
             reader.GetInt64(4));
-    }
-
-    /// <summary>
-    /// Up to <paramref name="limit"/> changes after <paramref name="after"/>, in order; views only for
-    /// <paramref name="kinds"/>. Numbers are handed out in commit order, so nothing below the last one read can still
-    /// appear. Also returns the newest change's number, for the lag.
-    /// </summary>
-    public async Task<(IReadOnlyList<Change> Changes, long Newest)> ReadAsync(long after, int limit, IReadOnlyList<string> kinds, CancellationToken cancellationToken)
-    {
-        await using var batch = db.CreateBatch();
-        var read = new NpgsqlBatchCommand("""
-            SELECT seq, kind, provider, object_id, CASE WHEN kind = ANY(@kinds) THEN view::text END, event_key, event_type, at
-            FROM changes WHERE seq > @after ORDER BY seq LIMIT @limit
-            """);
-        read.Parameters.Add(new NpgsqlParameter<string[]>("kinds", kinds.ToArray()));
-        read.Parameters.Add(new NpgsqlParameter<long>("after", after));
-        read.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        batch.BatchCommands.Add(read);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT last_seq FROM change_counter WHERE id = 1"));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var changes = new List<Change>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            changes.Add(new Change(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.GetFieldValue<DateTimeOffset>(7)));
-        }
-        await reader.NextResultAsync(cancellationToken);
-        var newest = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0;
-        return (changes, Math.Max(newest, changes.Count > 0 ? changes[^1].Seq : 0));
     }
 
     /// <summary>
@@ -242,23 +210,6 @@ internal sealed class DestinationStore(NpgsqlDataSource db)
         }
         await transaction.CommitAsync(cancellationToken);
         return true;
-    }
-
-    /// <summary>
-    /// How many changes of <paramref name="kinds"/> come after <paramref name="cursor"/>, and the age in seconds of the
-    /// oldest of them, on the database's clock (the one that stamped them).
-    /// </summary>
-    public async Task<(long Count, double Seconds)> LagAsync(long cursor, IReadOnlyList<string> kinds, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT count(*), COALESCE(GREATEST(EXTRACT(EPOCH FROM now() - min(at)), 0), 0)::float8
-            FROM changes WHERE seq > @cursor AND kind = ANY(@kinds)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<long>("cursor", cursor));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("kinds", kinds.ToArray()));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt64(0), reader.GetDouble(1));
     }
 
     public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(string name, int limit, CancellationToken cancellationToken = default)

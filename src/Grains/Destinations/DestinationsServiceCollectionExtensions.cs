@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.Grains.ChangeLog;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
 using Polly;
 
 namespace Orleans.Webhooks.Grains.Destinations;
@@ -23,6 +25,7 @@ public static class DestinationsServiceCollectionExtensions
         services.TryAddSingleton<IOptionsChangeTokenSource<DestinationsOptions>>(new ConfigurationChangeTokenSource<DestinationsOptions>(section));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DestinationsOptions>, DestinationsOptionsValidator>());
         services.TryAddKeyedSingleton(DestinationClock.Key, TimeProvider.System);
+        services.AddSingleton<ChangeLogReader>();
         services.AddSingleton<DestinationStore>();
         services.AddSingleton<DestinationSender>();
         services.AddHostedService<DestinationKeepAlive>();

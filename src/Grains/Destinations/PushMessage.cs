@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.Grains.ChangeLog;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 

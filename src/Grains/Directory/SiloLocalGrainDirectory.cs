@@ -13,7 +13,7 @@ namespace Orleans.Webhooks.Grains.Directory;
 /// one dictionary operation.
 /// <para>
 /// A grain of these types can therefore be active on two silos at once. For payments that stays rare: payment and
-/// refund events are routed to the stream partition of their payment (<see cref="Routing.EventDispatcher.SubjectOf"/>),
+/// refund events are routed to the stream partition of their payment (<see cref="Processing.EventObjects.SubjectOf"/>),
 /// so one payment's events are applied on one silo. When it happens anyway (the recovery sweep on another silo, an
 /// order event naming the payment), the copy that writes second loses the etag race, lets itself go and the event is
 /// retried on fresh state; reads of a view read the stored state first. Orders and customers stay in Orleans'

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Orleans.Runtime;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Retention;
-using Orleans.Webhooks.Grains.Storage;
+using Orleans.Webhooks.Grains.ChangeLog;
 
 namespace Orleans.Webhooks.Grains.Domain;
 
@@ -22,6 +22,11 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
 
     /// <summary>True until the activation's first call: the state is then as Orleans just read it on activation.</summary>
     private bool _justRead = true;
+
+    /// <summary>The view of the state as it is in memory, while <see cref="_viewIsCurrent"/> (see <see cref="CurrentView"/>).</summary>
+    private TView? _view;
+
+    private bool _viewIsCurrent;
 
     protected TState State => state.State;
 
@@ -53,6 +58,7 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         var key = Key;
         // A state written before view hashes were kept has none: the view as it was is serialised once, here.
         var before = state.State.ViewHash ?? ViewHashes.Of(Serialize(View(key)));
+        _viewIsCurrent = false;
         if (!fold(isNew))
         {
             return false;
@@ -67,7 +73,7 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         {
             state.State.UpdatedAt = evt.OccurredAt;
         }
-        var view = View(key);
+        var view = CurrentView();
         var json = Serialize(view);
         var after = ViewHashes.Of(json);
         state.State.ViewHash = after;
@@ -99,10 +105,25 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     {
         if (!_justRead)
         {
+            _viewIsCurrent = false;
             await state.ReadStateAsync();
         }
         _justRead = false;
-        return state.State.IsEmpty ? null : View(Key);
+        return state.State.IsEmpty ? null : CurrentView();
+    }
+
+    /// <summary>
+    /// The view of the state as it is in memory, computed once after each change of the state: an application computes
+    /// it for its change, and the grain's answer (a payment's summary) reuses it.
+    /// </summary>
+    protected TView? CurrentView()
+    {
+        if (!_viewIsCurrent)
+        {
+            _view = View(Key);
+            _viewIsCurrent = true;
+        }
+        return _view;
     }
 
     private (string Provider, string Id) Key => EventKey.Parse(this.GetPrimaryKeyString());

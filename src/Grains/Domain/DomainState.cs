@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Orleans.Webhooks.Grains.Storage;
+using Orleans.Webhooks.Grains.ChangeLog;
 
 namespace Orleans.Webhooks.Grains.Domain;
 

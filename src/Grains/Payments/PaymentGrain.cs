@@ -19,13 +19,6 @@ namespace Orleans.Webhooks.Grains.Payments;
 internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, StorageNames.Domain)] IPersistentState<PaymentState> state, DomainServices services)
     : DomainGrain<PaymentState, PaymentView>(state, DomainKinds.Payment, services), IPaymentGrain
 {
-    private const string Completed = PaymentStatuses.Completed;
-    private const string Failed = PaymentStatuses.Failed;
-    private const string Refunded = PaymentStatuses.Refunded;
-    private const string PartiallyRefunded = PaymentStatuses.PartiallyRefunded;
-    private const string Disputed = PaymentStatuses.Disputed;
-    private const string ChargedBack = PaymentStatuses.ChargedBack;
-
     public Task<ApplyResult> CompleteAsync(WebhookEvent evt) => ApplyAsync(evt, () =>
     {
         var facts = Facts(evt);
@@ -113,11 +106,10 @@ internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, Storage
             }
             State.Version++;
         });
-        var key = EventKey.Parse(this.GetPrimaryKeyString());
-        var view = View(key);
+        var view = CurrentView();
         return CustomerNaming.Result(State.Customer, applied, Now, new PaymentSummary
             {
-                PaymentId = key.Id,
+                PaymentId = EventKey.Parse(this.GetPrimaryKeyString()).Id,
                 Version = State.Version,
                 Status = view?.Status,
                 Amount = view?.Amount,
@@ -126,7 +118,7 @@ internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, Storage
                 DisputedAmount = view?.DisputedAmount ?? 0m,
                 OrderId = OrderId,
                 UpdatedAt = State.UpdatedAt,
-                Paid = view is not null && view.Status != Failed,
+                Paid = view is not null && view.Status != PaymentStatuses.Failed,
             });
     }
 
@@ -192,7 +184,7 @@ internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, Storage
         {
             Provider = key.Provider,
             Id = key.Id,
-            Status = lost ? ChargedBack : open ? Disputed : Status(amount, refunded),
+            Status = lost ? PaymentStatuses.ChargedBack : open ? PaymentStatuses.Disputed : Status(amount, refunded),
             Amount = amount,
             Currency = sources.Select(f => f?.Currency).FirstOrDefault(c => c is not null),
             RefundedAmount = refunded,
@@ -244,16 +236,16 @@ internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, Storage
     {
         if (refunded > 0)
         {
-            return amount is { } total && refunded >= total ? Refunded : PartiallyRefunded;
+            return amount is { } total && refunded >= total ? PaymentStatuses.Refunded : PaymentStatuses.PartiallyRefunded;
         }
         // Within one event time a success wins: a payment that succeeded does not fail afterwards (Stripe's, PayPal's
         // and Shopify's payments end there), and Stripe's times are whole seconds. Nothing but a refund of no known
         // amount: it refunds a payment that completed.
         return (State.Completed, State.Failed) switch
         {
-            (null, { }) => Failed,
-            ({ } completed, { } failed) when failed.At > completed.At => Failed,
-            _ => Completed,
+            (null, { }) => PaymentStatuses.Failed,
+            ({ } completed, { } failed) when failed.At > completed.At => PaymentStatuses.Failed,
+            _ => PaymentStatuses.Completed,
         };
     }
 }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.Grains.ChangeLog;
+using Orleans.Webhooks.Grains.Interfaces.Destinations;
 
 namespace Orleans.Webhooks.Grains.Retention;
 
@@ -32,25 +34,6 @@ public sealed partial class RetentionJob(
                LIMIT @batch
                FOR UPDATE SKIP LOCKED) old
         WHERE e.provider = old.provider AND e.external_id = old.external_id
-        """;
-
-    /// <summary>
-    /// How far the change log may be deleted: up to the newest change older than the cutoff, and no further than the
-    /// lowest cursor of the configured destinations (one without a row yet starts from the beginning, so it holds
-    /// everything back). By number, not by time: a change's time is its transaction's start, and a transaction that
-    /// started earlier can take its number later, so deleting by time could leave a gap in the middle of the log. Deleting
-    /// only from its start keeps the one gap the feed recognises (a reader's next number is missing: 410).
-    /// </summary>
-    private const string ChangesDeletableUpTo = """
-        SELECT LEAST(
-            COALESCE((SELECT max(seq) FROM changes WHERE at < @cutoff), 0),
-            (SELECT CASE WHEN count(*) < cardinality(@destinations) THEN 0 ELSE COALESCE(min(cursor), 9223372036854775807) END
-             FROM destination_state WHERE name = ANY(@destinations)))
-        """;
-
-    private const string DeleteChanges = """
-        DELETE FROM changes
-        WHERE seq IN (SELECT seq FROM changes WHERE seq <= @up_to ORDER BY seq LIMIT @batch)
         """;
 
     private const string DeleteRejections = """
@@ -127,12 +110,12 @@ public sealed partial class RetentionJob(
 
     private async Task<long> DeleteChangesAsync(DateTimeOffset cutoff, int batch, CancellationToken cancellationToken)
     {
-        await using var bound = db.CreateCommand(ChangesDeletableUpTo);
+        await using var bound = db.CreateCommand(ChangeLogRetention.DeletableUpTo);
         bound.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("cutoff", cutoff));
         bound.Parameters.Add(new NpgsqlParameter<string[]>("destinations",
             destinations.CurrentValue.Destinations.Keys.Select(DestinationsOptions.Normalise).ToArray()));
         var upTo = (long)(await bound.ExecuteScalarAsync(cancellationToken))!;
-        return upTo <= 0 ? 0 : await DeleteAsync(DeleteChanges, batch, cancellationToken, new NpgsqlParameter<long>("up_to", upTo));
+        return upTo <= 0 ? 0 : await DeleteAsync(ChangeLogRetention.DeleteUpTo, batch, cancellationToken, new NpgsqlParameter<long>("up_to", upTo));
     }
 
     private Task<long> DeleteAsync(string sql, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken) =>

@@ -11,7 +11,7 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// publisher, which gathers events for <see cref="ProcessingOptions.PublishDelay"/> and sends them as one stream batch:
 /// one queue message and one delivery to a router instead of one of each per event (published one by one, the stream
 /// cost the silo more CPU than storing the event). A batch is split by partition: an event goes to the partition of the
-/// object it is about (<see cref="EventDispatcher.SubjectOf"/>), so that one object's events reach one router, on one
+/// object it is about (<see cref="EventObjects.SubjectOf"/>), so that one object's events reach one router, on one
 /// silo, where its grain is active (payment grains are registered per silo, not cluster-wide).
 /// Correctness does not rest on it: domain grains apply each event once and in any order, wherever they run.
 /// A partition that refuses its events is skipped for a while (<see cref="StreamHealth"/>) and they go to the next
@@ -65,7 +65,7 @@ public sealed partial class EventPublisher : IAsyncDisposable
 
     /// <summary>The partition of the object the event is about (of the event itself when it names none); the same on every silo.</summary>
     public int PartitionOf(WebhookEvent evt) =>
-        (int)(StableHash.ComputeHash(EventKey.Format(evt.Provider, EventDispatcher.SubjectOf(evt) ?? evt.ExternalId)) % (uint)_settings.Partitions);
+        (int)(StableHash.ComputeHash(EventKey.Format(evt.Provider, EventObjects.SubjectOf(evt) ?? evt.ExternalId)) % (uint)_settings.Partitions);
 
     private async Task PublishAsync(int home, List<WebhookEvent> events, CancellationToken cancellationToken)
     {

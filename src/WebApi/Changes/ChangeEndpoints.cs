@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
 using Npgsql;
+using Orleans.Webhooks.Grains.ChangeLog;
+using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.WebApi.Ingestion;
 using Orleans.Webhooks.WebApi.Management;
 
@@ -18,7 +21,8 @@ public static partial class ChangeEndpoints
     public static IHostApplicationBuilder AddWebhookChanges(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ChangeDatabase>();
-        builder.Services.AddSingleton<ChangeStore>();
+        builder.Services.AddSingleton(services => new ChangeLogReader(services.GetRequiredService<ChangeDatabase>().Source));
+        builder.Services.AddSingleton<ViewStore>();
         builder.Services.AddSingleton<ChangeNotifications>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ChangeNotifications>());
         return builder;
@@ -29,13 +33,13 @@ public static partial class ChangeEndpoints
         // Not behind the management API's 10 s timeout: a long poll holds its request for up to MaxWaitSeconds.
         var api = app.MapGroup("/api").AddEndpointFilter<ManagementAccessFilter>();
         api.MapGet("/changes", ChangesAsync);
-        api.MapGet("/payments", (HttpContext http, ChangeStore store, ILoggerFactory loggers) => ListAsync("payment", http, store, loggers));
-        api.MapGet("/orders", (HttpContext http, ChangeStore store, ILoggerFactory loggers) => ListAsync("order", http, store, loggers));
-        api.MapGet("/customers", (HttpContext http, ChangeStore store, ILoggerFactory loggers) => ListAsync("customer", http, store, loggers));
+        api.MapGet("/payments", (HttpContext http, ViewStore store, ILoggerFactory loggers) => ListAsync(DomainKinds.Payment, http, store, loggers));
+        api.MapGet("/orders", (HttpContext http, ViewStore store, ILoggerFactory loggers) => ListAsync(DomainKinds.Order, http, store, loggers));
+        api.MapGet("/customers", (HttpContext http, ViewStore store, ILoggerFactory loggers) => ListAsync(DomainKinds.Customer, http, store, loggers));
         return app;
     }
 
-    private static async Task<IResult> ChangesAsync(HttpContext http, ChangeStore store, ChangeNotifications notifications, ILoggerFactory loggers)
+    private static async Task<IResult> ChangesAsync(HttpContext http, ChangeLogReader changeLog, ChangeNotifications notifications, ILoggerFactory loggers)
     {
         var query = http.Request.Query;
         if (!TryLong(query["after"], 0, long.MaxValue, 0, out var after))
@@ -60,8 +64,8 @@ public static partial class ChangeEndpoints
             {
                 // Wait for the notification before reading, so a change committed between the read and the wait wakes us.
                 var notified = notifications.WaitAsync(ChangeNotifications.PollInterval, cancellation);
-                var changes = await store.ReadAsync(after, (int)limit, cancellation);
-                if (checkPruned && await PrunedAfterAsync(store, after, changes, cancellation) is { } newest)
+                var changes = await changeLog.ReadAsync(after, (int)limit, kinds: null, cancellation);
+                if (checkPruned && await PrunedAfterAsync(changeLog, after, changes, cancellation) is { } newest)
                 {
                     return Pruned(after, newest);
                 }
@@ -69,8 +73,8 @@ public static partial class ChangeEndpoints
                 var left = deadline - DateTimeOffset.UtcNow;
                 if (changes.Count > 0 || left <= TimeSpan.Zero)
                 {
-                    var next = changes.Count > 0 ? changes[^1].Cursor : after.ToString(CultureInfo.InvariantCulture);
-                    return Results.Ok(new { changes, next });
+                    var next = changes.Count > 0 ? changes[^1].Id : after.ToString(CultureInfo.InvariantCulture);
+                    return Results.Ok(new { changes = changes.Select(AsFeedItem), next });
                 }
                 using (notifications.Waiting())
                 {
@@ -90,16 +94,28 @@ public static partial class ChangeEndpoints
     /// the next number, or, with none after it, when the log's oldest kept change is past the next number or newer ones
     /// were committed and deleted. Returns the newest cursor then, null when nothing is missing.
     /// </summary>
-    private static async Task<long?> PrunedAfterAsync(ChangeStore store, long after, IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    private static async Task<long?> PrunedAfterAsync(ChangeLogReader changeLog, long after, IReadOnlyList<Change> changes, CancellationToken cancellationToken)
     {
-        if (changes.Count > 0 && long.Parse(changes[0].Cursor, CultureInfo.InvariantCulture) == after + 1)
+        if (changes.Count > 0 && changes[0].Seq == after + 1)
         {
             return null;
         }
-        var (oldest, newest) = await store.BoundsAsync(cancellationToken);
+        var (oldest, newest) = await changeLog.BoundsAsync(cancellationToken);
         var gone = oldest is { } first ? first > after + 1 : newest > after;
         return gone ? newest : null;
     }
+
+    /// <summary>A change as the feed shows it: <c>{"cursor","kind","provider","id","view","event","at"}</c>.</summary>
+    private static object AsFeedItem(Change change) => new
+    {
+        cursor = change.Id,
+        kind = change.Kind,
+        provider = change.Provider,
+        id = change.ObjectId,
+        view = JsonElement.Parse(change.View!),
+        @event = change.EventKey,
+        at = change.At,
+    };
 
     private static IResult Pruned(long after, long newest) => Results.Problem(
         statusCode: StatusCodes.Status410Gone,
@@ -108,7 +124,7 @@ public static partial class ChangeEndpoints
                 $"Reconcile from GET /api/payments, /api/orders and /api/customers, then follow the feed from cursor {newest}.",
         extensions: new Dictionary<string, object?> { ["newest"] = newest.ToString(CultureInfo.InvariantCulture) });
 
-    private static async Task<IResult> ListAsync(string kind, HttpContext http, ChangeStore store, ILoggerFactory loggers)
+    private static async Task<IResult> ListAsync(string kind, HttpContext http, ViewStore store, ILoggerFactory loggers)
     {
         var query = http.Request.Query;
         if (!TryLong(query["limit"], 1, MaxLimit, DefaultLimit, out var limit))

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Npgsql;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
 namespace Orleans.Webhooks.WebApi.Changes;
@@ -11,7 +12,6 @@ namespace Orleans.Webhooks.WebApi.Changes;
 /// </summary>
 public sealed partial class ChangeNotifications(ChangeDatabase database, IMeterFactory meters, ILogger<ChangeNotifications> logger) : BackgroundService
 {
-    public const string Channel = "webhook_changes";
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     private readonly UpDownCounter<long> _waiting = meters.Create(MetricNames.Meter).CreateUpDownCounter<long>(
@@ -52,11 +52,11 @@ public sealed partial class ChangeNotifications(ChangeDatabase database, IMeterF
                 await using var connection = database.CreateListenerConnection();
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, _) => Interlocked.Exchange(ref _next, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {ChangeLogReader.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
-                LogListening(logger, Channel);
+                LogListening(logger, ChangeLogReader.Channel);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);

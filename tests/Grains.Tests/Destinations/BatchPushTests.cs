@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Orleans.Webhooks.Testing;
 using Xunit.Abstractions;
+// The test helper, by another name: in this namespace "ChangeLog" names the src/Grains/ChangeLog namespace.
+using TestChangeLog = Orleans.Webhooks.Testing.ChangeLog;
 
 namespace Orleans.Webhooks.Grains.Tests.Destinations;
 
@@ -30,9 +32,9 @@ public sealed class BatchPushTests(ITestOutputHelper output)
         await using var cluster = await PushCluster.StartAsync("webhooks_test_push_batches", settings);
 
         var seqs = new List<long>();
-        foreach (var chunk in ChangeLog.Spread("batch", 1000, 60).Chunk(200))
+        foreach (var chunk in TestChangeLog.Spread("batch", 1000, 60).Chunk(200))
         {
-            seqs.AddRange(await ChangeLog.AppendAsync(cluster.ConnectionString, chunk)); // five commits while sending
+            seqs.AddRange(await TestChangeLog.AppendAsync(cluster.ConnectionString, chunk)); // five commits while sending
         }
         try
         {
@@ -92,8 +94,8 @@ public sealed class BatchPushTests(ITestOutputHelper output)
         var grain = cluster.Destination("odoo");
 
         // The refused change sits among 200 others, in the same batches.
-        var rows = ChangeLog.Spread("park", 100, 20).Append(ChangeLog.Of("payment", "bad", 1)).Concat(ChangeLog.Spread("after", 100, 20)).ToList();
-        var seqs = await ChangeLog.AppendAsync(cluster.ConnectionString, rows);
+        var rows = TestChangeLog.Spread("park", 100, 20).Append(TestChangeLog.Of("payment", "bad", 1)).Concat(TestChangeLog.Spread("after", 100, 20)).ToList();
+        var seqs = await TestChangeLog.AppendAsync(cluster.ConnectionString, rows);
         var bad = seqs[100];
 
         var parked = await cluster.AdvancingUntilAsync(() => grain.GetParkedAsync(10), p => p.Count == 1, TimeSpan.FromSeconds(1), "the refused change parked");
@@ -110,7 +112,7 @@ public sealed class BatchPushTests(ITestOutputHelper output)
 
         // A later change of the parked object still goes, with its full view.
         odoo.FailingObject = null;
-        var later = (await ChangeLog.AppendAsync(cluster.ConnectionString, [ChangeLog.Of("payment", "bad", 2)]))[0];
+        var later = (await TestChangeLog.AppendAsync(cluster.ConnectionString, [TestChangeLog.Of("payment", "bad", 2)]))[0];
         await Eventually.MatchesAsync(() => Task.FromResult(odoo.Delivered), d => d.Contains(Id(later)), because: "the parked object's later change delivered");
         Assert.DoesNotContain(Id(bad), odoo.Delivered);
         Assert.Single(await grain.GetParkedAsync(10));
@@ -124,7 +126,7 @@ public sealed class BatchPushTests(ITestOutputHelper output)
 
         // Skip by hand: another refused change, parked, then dropped for good; recorded, never delivered.
         odoo.FailingObject = "order:hmac:worse";
-        var worse = (await ChangeLog.AppendAsync(cluster.ConnectionString, [ChangeLog.Of("order", "worse", 1), .. ChangeLog.Spread("more", 30, 10)]))[0];
+        var worse = (await TestChangeLog.AppendAsync(cluster.ConnectionString, [TestChangeLog.Of("order", "worse", 1), .. TestChangeLog.Spread("more", 30, 10)]))[0];
         await cluster.AdvancingUntilAsync(() => grain.GetParkedAsync(10), p => p.Count == 1 && p[0].ChangeId == Id(worse), TimeSpan.FromSeconds(1), "the second refused change parked");
         Assert.True(await grain.SkipParkedAsync(worse));
         Assert.Empty(await grain.GetParkedAsync(10));
@@ -143,7 +145,7 @@ public sealed class BatchPushTests(ITestOutputHelper output)
         await using var cluster = await PushCluster.StartAsync("webhooks_test_push_batch_down",
             PushCluster.Destination("odoo", odoo, new() { ["Batch"] = "10", ["ParkAfter"] = "2", ["RetryHorizon"] = "00:01:00" }));
         var grain = cluster.Destination("odoo");
-        var seqs = (await ChangeLog.AppendAsync(cluster.ConnectionString, ChangeLog.Spread("down", 60, 12))).ToList();
+        var seqs = (await TestChangeLog.AppendAsync(cluster.ConnectionString, TestChangeLog.Spread("down", 60, 12))).ToList();
         var since = cluster.Time.GetUtcNow();
 
         var paused = await cluster.AdvancingUntilAsync(grain.GetStatusAsync, s => s.State == "paused", TimeSpan.FromSeconds(2), "paused past the horizon");
@@ -155,7 +157,7 @@ public sealed class BatchPushTests(ITestOutputHelper output)
         // Probed with smaller parts while nothing was acknowledged, never split into the window: far fewer POSTs than changes tried.
         Assert.Contains(odoo.Requests, r => r.ChangeIds.Count == 1);
 
-        seqs.AddRange(await ChangeLog.AppendAsync(cluster.ConnectionString, ChangeLog.Spread("later", 40, 12)));
+        seqs.AddRange(await TestChangeLog.AppendAsync(cluster.ConnectionString, TestChangeLog.Spread("later", 40, 12)));
         odoo.Answer = PushReceiver.Behaviour.Accept;
         await grain.ResumeAsync();
         await Eventually.MatchesAsync(() => Task.FromResult(odoo.Delivered.Count), n => n == seqs.Count, because: "everything delivered after resume");

@@ -1,3 +1,4 @@
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Destinations;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
 

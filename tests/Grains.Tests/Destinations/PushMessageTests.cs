@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Destinations;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
 

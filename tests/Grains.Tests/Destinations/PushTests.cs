@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Orleans.Webhooks.Testing;
 using Xunit.Abstractions;
+// The test helper, by another name: in this namespace "ChangeLog" names the src/Grains/ChangeLog namespace.
+using TestChangeLog = Orleans.Webhooks.Testing.ChangeLog;
 
 namespace Orleans.Webhooks.Grains.Tests.Destinations;
 
@@ -29,12 +31,12 @@ public sealed class PushTests(ITestOutputHelper output)
         }
         await using var cluster = await PushCluster.StartAsync("webhooks_test_push_thousand", settings);
 
-        var rows = ChangeLog.Spread("obj", 1000, 60);
+        var rows = TestChangeLog.Spread("obj", 1000, 60);
         var clock = Stopwatch.StartNew();
         var seqs = new List<long>();
         foreach (var chunk in rows.Chunk(100))
         {
-            seqs.AddRange(await ChangeLog.AppendAsync(cluster.ConnectionString, chunk)); // ten commits while sending
+            seqs.AddRange(await TestChangeLog.AppendAsync(cluster.ConnectionString, chunk)); // ten commits while sending
         }
         try
         {
@@ -87,7 +89,7 @@ public sealed class PushTests(ITestOutputHelper output)
         await using var cluster = await PushCluster.StartAsync("webhooks_test_push_down", PushCluster.Destination("odoo", odoo));
         await odoo.DownAsync();
 
-        var seqs = await ChangeLog.AppendAsync(cluster.ConnectionString, ChangeLog.Spread("down", 200, 20));
+        var seqs = await TestChangeLog.AppendAsync(cluster.ConnectionString, TestChangeLog.Spread("down", 200, 20));
         var downSince = cluster.Time.GetUtcNow();
         // 20 s on the sender's clock, each of the 16 objects it sends at once tried again meanwhile.
         await cluster.AdvancingUntilAsync(
@@ -124,7 +126,7 @@ public sealed class PushTests(ITestOutputHelper output)
             PushCluster.Destination("odoo", odoo, new() { ["RetryHorizon"] = "00:01:00" }));
         var grain = cluster.Destination("odoo");
 
-        var seqs = (await ChangeLog.AppendAsync(cluster.ConnectionString, ChangeLog.Spread("fail", 20, 5))).ToList();
+        var seqs = (await TestChangeLog.AppendAsync(cluster.ConnectionString, TestChangeLog.Spread("fail", 20, 5))).ToList();
         var since = cluster.Time.GetUtcNow();
         await Eventually.MatchesAsync(() => Task.FromResult(odoo.Posts.Count), n => n > 0, because: "first attempts");
 
@@ -145,7 +147,7 @@ public sealed class PushTests(ITestOutputHelper output)
         Assert.Empty(odoo.Delivered);
 
         // What accumulates meanwhile is kept, and all of it is delivered after resume.
-        seqs.AddRange(await ChangeLog.AppendAsync(cluster.ConnectionString, ChangeLog.Spread("later", 30, 5)));
+        seqs.AddRange(await TestChangeLog.AppendAsync(cluster.ConnectionString, TestChangeLog.Spread("later", 30, 5)));
         Assert.Equal(50, (await grain.GetStatusAsync()).LagChanges);
         odoo.Answer = PushReceiver.Behaviour.Accept;
         await grain.ResumeAsync();
@@ -167,12 +169,12 @@ public sealed class PushTests(ITestOutputHelper output)
         await using var odoo = await PushReceiver.StartAsync(TestPorts.Of(8105), Secret);
         await using var cluster = await PushCluster.StartAsync("webhooks_test_push_rewind", PushCluster.Destination("odoo", odoo));
         var grain = cluster.Destination("odoo");
-        var seqs = (await ChangeLog.AppendAsync(cluster.ConnectionString, ChangeLog.Spread("rw", 10, 3))).ToList();
+        var seqs = (await TestChangeLog.AppendAsync(cluster.ConnectionString, TestChangeLog.Spread("rw", 10, 3))).ToList();
         await Eventually.MatchesAsync(grain.GetStatusAsync, s => s.Cursor == seqs[^1], because: "first ten delivered");
 
         await grain.PauseAsync();
         Assert.Equal("paused", (await grain.GetStatusAsync()).State);
-        seqs.AddRange(await ChangeLog.AppendAsync(cluster.ConnectionString, ChangeLog.Spread("rw", 5, 3)));
+        seqs.AddRange(await TestChangeLog.AppendAsync(cluster.ConnectionString, TestChangeLog.Spread("rw", 5, 3)));
         await grain.RewindAsync(seqs[4]);
         var rewound = await grain.GetStatusAsync();
         Assert.Equal(("paused", seqs[4], 10L), (rewound.State, rewound.Cursor, rewound.LagChanges));
@@ -196,8 +198,8 @@ public sealed class PushTests(ITestOutputHelper output)
         await using var odoo = await PushReceiver.StartAsync(TestPorts.Of(8106), Secret);
         odoo.FailingObject = "payment:hmac:slow-0";
         await using var cluster = await PushCluster.StartAsync("webhooks_test_push_slow", PushCluster.Destination("odoo", odoo));
-        var rows = ChangeLog.Spread("slow", 300, 30);
-        var seqs = await ChangeLog.AppendAsync(cluster.ConnectionString, rows);
+        var rows = TestChangeLog.Spread("slow", 300, 30);
+        var seqs = await TestChangeLog.AppendAsync(cluster.ConnectionString, rows);
         var slow = rows.Zip(seqs).Where(r => r.First.ObjectId == "slow-0").Select(r => r.Second).ToList();
 
         await Eventually.MatchesAsync(() => Task.FromResult(odoo.Delivered.Count), n => n == seqs.Length - slow.Count, because: "every other object's changes");

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Testing;
 
 namespace Orleans.Webhooks.Grains.Tests.Domain;

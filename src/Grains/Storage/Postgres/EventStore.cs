@@ -2,9 +2,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Routing;
 using Orleans.Webhooks.Grains.Telemetry;
+using Orleans.Webhooks.Grains.Processing;
+using Orleans.Webhooks.Grains.Interfaces.Telemetry;
 
 namespace Orleans.Webhooks.Grains.Storage.Postgres;
 
@@ -220,7 +223,7 @@ public sealed class EventStore : IEventStore, IAsyncDisposable
 
     /// <summary>How the objects column holds an id of the kind given, or of any kind.</summary>
     private static string[] StoredKeys(string id, string? kind) =>
-        (kind is null ? EventObject.Kinds : [kind]).Select(k => $"{k}:{id}").ToArray();
+        (kind is null ? DomainKinds.All : [kind]).Select(k => $"{k}:{id}").ToArray();
 
     public async Task<int> ReopenManyAsync(IReadOnlyList<EventReplay> events)
     {

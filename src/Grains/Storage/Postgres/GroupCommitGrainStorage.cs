@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Orleans.Webhooks.Grains.ChangeLog;
 
 namespace Orleans.Webhooks.Grains.Storage.Postgres;
 
@@ -14,13 +15,36 @@ namespace Orleans.Webhooks.Grains.Storage.Postgres;
 /// processed; here the reads and the writes of many grains share one statement and one commit. Semantics are those of any
 /// Orleans storage: a write commits before it returns, and an etag check makes a write from a stale activation fail with
 /// <see cref="InconsistentStateException"/>. A state that carries a <see cref="ViewChange"/> has it appended to the change
-/// log, and its current view updated, in the same statement and so the same commit as the state itself: a change is
-/// never visible without its state, or the other way round. State, views and their text are written as
-/// <see cref="StoredText"/> makes them storable (a NUL in a customer's name would fail the write otherwise); keys as they are.
+/// log, and its current view updated, in the same statement and so the same commit as the state itself
+/// (<see cref="ChangeLogWriter"/>): a change is never visible without its state, or the other way round. State, views
+/// and their text are written as <see cref="StoredText"/> makes them storable (a NUL in a customer's name would fail the
+/// write otherwise); keys as they are.
 /// </summary>
 public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string WriteStates = $"""
+        WITH input AS (
+            SELECT * FROM unnest(@name, @id, @etag, @state, {ChangeLogWriter.InputArrays})
+                AS u(state_name, grain_id, etag, state, {ChangeLogWriter.InputColumns})
+        ), inserted AS (
+            INSERT INTO grain_state (state_name, grain_id, etag, state, updated_at)
+            SELECT state_name, grain_id, 1, state::jsonb, now() FROM input WHERE etag IS NULL
+            ON CONFLICT (state_name, grain_id) DO NOTHING
+            RETURNING state_name, grain_id, etag
+        ), updated AS (
+            UPDATE grain_state g SET etag = g.etag + 1, state = i.state::jsonb, updated_at = now()
+            FROM input i
+            WHERE i.etag IS NOT NULL AND g.state_name = i.state_name AND g.grain_id = i.grain_id AND g.etag = i.etag
+            RETURNING g.state_name, g.grain_id, g.etag
+        ), written AS (
+            SELECT state_name, grain_id, etag FROM inserted
+            UNION ALL
+            SELECT state_name, grain_id, etag FROM updated
+        ), {ChangeLogWriter.Steps}
+        SELECT state_name, grain_id, etag FROM written LEFT JOIN change_log ON true
+        """;
 
     private readonly NpgsqlDataSource _db;
     private readonly Batcher<StateKey, StoredState?> _reads;
@@ -99,70 +123,18 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>
     /// New rows (no etag) are inserted; existing ones are updated only where the etag still matches. A key that appears
     /// twice in one batch can only come from two activations on one silo: the first wins, the other gets a conflict.
-    /// The changes of the rows written are numbered under change_counter's row lock, held until this statement commits,
-    /// so that numbers follow commit order (deploy/sql/0120_changes.sql), and a NOTIFY wakes the change feed's readers.
+    /// The changes of the rows written go to the change log in the same statement (<see cref="ChangeLogWriter"/>).
     /// </summary>
     private async Task<IReadOnlyList<int?>> WriteBatchAsync(IReadOnlyList<StateWrite> batch, CancellationToken cancellationToken)
     {
         var seen = new HashSet<StateKey>();
         var unique = batch.Where(w => seen.Add(w.Key)).ToArray();
-        await using var command = _db.CreateCommand("""
-            WITH input AS (
-                SELECT * FROM unnest(@name, @id, @etag, @state, @kind, @provider, @object_id, @status, @view, @updated_at, @event_key, @event_type)
-                    AS u(state_name, grain_id, etag, state, kind, provider, object_id, status, view, updated_at, event_key, event_type)
-            ), inserted AS (
-                INSERT INTO grain_state (state_name, grain_id, etag, state, updated_at)
-                SELECT state_name, grain_id, 1, state::jsonb, now() FROM input WHERE etag IS NULL
-                ON CONFLICT (state_name, grain_id) DO NOTHING
-                RETURNING state_name, grain_id, etag
-            ), updated AS (
-                UPDATE grain_state g SET etag = g.etag + 1, state = i.state::jsonb, updated_at = now()
-                FROM input i
-                WHERE i.etag IS NOT NULL AND g.state_name = i.state_name AND g.grain_id = i.grain_id AND g.etag = i.etag
-                RETURNING g.state_name, g.grain_id, g.etag
-            ), written AS (
-                SELECT state_name, grain_id, etag FROM inserted
-                UNION ALL
-                SELECT state_name, grain_id, etag FROM updated
-            ), changed AS (
-                SELECT i.*, row_number() OVER (ORDER BY i.state_name, i.grain_id) AS n
-                FROM input i JOIN written w ON w.state_name = i.state_name AND w.grain_id = i.grain_id
-                WHERE i.view IS NOT NULL
-            ), counter AS (
-                UPDATE change_counter SET last_seq = last_seq + (SELECT count(*) FROM changed)
-                WHERE id = 1 AND EXISTS (SELECT 1 FROM changed)
-                RETURNING last_seq - (SELECT count(*) FROM changed) AS base
-            ), logged AS (
-                INSERT INTO changes (seq, kind, provider, object_id, view, event_key, event_type, at)
-                SELECT counter.base + c.n, c.kind, c.provider, c.object_id, c.view::jsonb, c.event_key, c.event_type, now()
-                FROM changed c CROSS JOIN counter
-            ), viewed AS (
-                INSERT INTO domain_views (kind, provider, object_id, status, view, updated_at, last_change)
-                SELECT c.kind, c.provider, c.object_id, c.status, c.view::jsonb, c.updated_at, counter.base + c.n
-                FROM changed c CROSS JOIN counter
-                ON CONFLICT (kind, provider, object_id) DO UPDATE
-                SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at, last_change = excluded.last_change
-            ), notified AS (
-                SELECT pg_notify('webhook_changes', base::text) FROM counter
-            )
-            SELECT state_name, grain_id, etag FROM written
-            LEFT JOIN (SELECT count(*) AS notifications FROM notified) n ON true
-            """);
+        await using var command = _db.CreateCommand(WriteStates);
         command.Parameters.Add(new NpgsqlParameter<string[]>("name", unique.Select(w => w.StateName).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("id", unique.Select(w => w.GrainId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<int?[]>("etag", unique.Select(w => w.ExpectedETag).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter<string[]>("state", unique.Select(w => w.Json).ToArray()));
-        command.Parameters.Add(Text("kind", unique.Select(w => w.Change?.Kind)));
-        command.Parameters.Add(Text("provider", unique.Select(w => w.Change?.Provider)));
-        command.Parameters.Add(Text("object_id", unique.Select(w => w.Change?.ObjectId)));
-        command.Parameters.Add(Text("status", unique.Select(w => StoredText.CleanOrNull(w.Change?.Status))));
-        command.Parameters.Add(Text("view", unique.Select(w => w.Change?.ViewJson is { } view ? StoredText.CleanJson(view) : null)));
-        command.Parameters.Add(new NpgsqlParameter<DateTime?[]>("updated_at", unique.Select(w => w.Change?.UpdatedAt.UtcDateTime).ToArray())
-        {
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-        });
-        command.Parameters.Add(Text("event_key", unique.Select(w => w.Change?.EventKey)));
-        command.Parameters.Add(Text("event_type", unique.Select(w => StoredText.CleanOrNull(w.Change?.EventType))));
+        ChangeLogWriter.AddParameters(command.Parameters, unique.Select(w => w.Change).ToArray());
         var written = new Dictionary<StateKey, int>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -184,9 +156,6 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     private readonly record struct StateKey(string StateName, string GrainId);
 
     private sealed record StoredState(int ETag, string Json);
-
-    private static NpgsqlParameter<string?[]> Text(string name, IEnumerable<string?> values) =>
-        new(name, values.ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     private sealed record StateWrite(string StateName, string GrainId, int? ExpectedETag, string Json, ViewChange? Change)
     {

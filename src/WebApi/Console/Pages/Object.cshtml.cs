@@ -33,8 +33,8 @@ public sealed class ObjectModel(IGrainFactory grains) : PageModel
         var events = grains.GetGrain<IEventQueryGrain>(0).ListAsync(new EventQuery { Provider = Provider, Object = Id, ObjectKind = Kind, Limit = EventLimit });
         object? view = Kind switch
         {
-            EventObject.Payment => await grains.GetGrain<IPaymentGrain>(key).GetAsync(),
-            EventObject.Order => await grains.GetGrain<IOrderGrain>(key).GetAsync(),
+            DomainKinds.Payment => await grains.GetGrain<IPaymentGrain>(key).GetAsync(),
+            DomainKinds.Order => await grains.GetGrain<IOrderGrain>(key).GetAsync(),
             _ => await grains.GetGrain<ICustomerGrain>(key).GetAsync(),
         };
         Events = await events;
@@ -58,8 +58,8 @@ public sealed class ObjectModel(IGrainFactory grains) : PageModel
     /// <summary>Ids in a view that name another object, linked to its page.</summary>
     public string? LinkOf(string field, string value) => field switch
     {
-        "customerId" when value != "–" => Links.Object(EventObject.Customer, Provider, value),
-        "orderId" when value != "–" => Links.Object(EventObject.Order, Provider, value),
+        "customerId" when value != "–" => Links.Object(DomainKinds.Customer, Provider, value),
+        "orderId" when value != "–" => Links.Object(DomainKinds.Order, Provider, value),
         _ => null,
     };
 }

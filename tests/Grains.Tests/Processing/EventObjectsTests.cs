@@ -1,7 +1,8 @@
+using Orleans.Webhooks.Grains.Interfaces.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
-using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Grains.Processing;
 
-namespace Orleans.Webhooks.Grains.Tests.Domain;
+namespace Orleans.Webhooks.Grains.Tests.Processing;
 
 /// <summary>The objects an event names, as its <c>objects</c> list shows them, consistent with where it is routed.</summary>
 public sealed class EventObjectsTests
@@ -14,7 +15,7 @@ public sealed class EventObjectsTests
         var refund = Event(EventTypes.RefundProcessed, new EventDetails { ObjectId = "ch_1", PaymentId = "pi_1", CustomerId = "cus_1", AmountIsTotal = true });
 
         Assert.Equal([Obj("payment", "stripe", "pi_1"), Obj("customer", "stripe", "cus_1")], EventObjects.Of(refund));
-        Assert.Equal("pi_1", EventDispatcher.SubjectOf(refund));
+        Assert.Equal("pi_1", EventObjects.SubjectOf(refund));
     }
 
     [Fact]
@@ -25,7 +26,7 @@ public sealed class EventObjectsTests
         Assert.Equal(
             [Obj("payment", "stripe", "pi_1"), Obj("order", "stripe", "cs_1"), Obj("customer", "stripe", "cus_1")],
             EventObjects.Of(checkout));
-        Assert.Equal("cs_1", EventDispatcher.SubjectOf(checkout));
+        Assert.Equal("cs_1", EventObjects.SubjectOf(checkout));
     }
 
     [Theory]
@@ -40,7 +41,7 @@ public sealed class EventObjectsTests
         var evt = Event(type, new EventDetails { ObjectId = type.StartsWith("payment", StringComparison.Ordinal) ? "pay_1" : "dp_1", PaymentId = "pay_2", OrderId = "ord_1" });
 
         Assert.Equal([Obj("payment", "stripe", payment), Obj("order", "stripe", "ord_1")], EventObjects.Of(evt));
-        Assert.Equal(payment, EventDispatcher.SubjectOf(evt));
+        Assert.Equal(payment, EventObjects.SubjectOf(evt));
     }
 
     [Fact]
@@ -49,8 +50,35 @@ public sealed class EventObjectsTests
         Assert.Equal([Obj("customer", "stripe", "cus_1")], EventObjects.Of(Event(EventTypes.CustomerUpdated, new EventDetails { ObjectId = "cus_1" })));
         Assert.Empty(EventObjects.Of(Event("issues.opened", new EventDetails { ObjectId = "42", CustomerId = "cus_1" })));
         Assert.Empty(EventObjects.Of(Event(null, new EventDetails { ObjectId = "42" })));
-        Assert.Null(EventDispatcher.SubjectOf(Event(null, new EventDetails { ObjectId = "42" })));
+        Assert.Null(EventObjects.SubjectOf(Event(null, new EventDetails { ObjectId = "42" })));
     }
+
+    [Fact]
+    public void EveryInternalType_HasOneRoute_ThatAppliesItToOneGrain()
+    {
+        Assert.Equal(EventTypes.All.Order(StringComparer.Ordinal), EventRoutes.Types.Order(StringComparer.Ordinal));
+        foreach (var type in EventRoutes.Types)
+        {
+            var route = EventRoutes.Of(type)!;
+            var applies = new object?[] { route.ApplyToPayment, route.ApplyToOrder, route.ApplyToCustomer };
+            Assert.Single(applies, a => a is not null);
+            Assert.Contains(route.Subject, DomainKinds.All);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void AnEventNamingEveryId_ListsItsSubject_AsTheObjectOfTheSubjectsKind(string type)
+    {
+        var evt = Event(type, new EventDetails { ObjectId = "obj_1", PaymentId = "pay_1", OrderId = "ord_1", CustomerId = "cus_1" });
+
+        var subject = EventObjects.SubjectOf(evt);
+
+        Assert.NotNull(subject);
+        Assert.Contains(Obj(EventRoutes.Of(type)!.Subject, "stripe", subject), EventObjects.Of(evt));
+    }
+
+    public static TheoryData<string> Types() => [.. EventTypes.All];
 
     private static EventObject Obj(string kind, string provider, string id) => new() { Kind = kind, Provider = provider, Id = id };
 }
