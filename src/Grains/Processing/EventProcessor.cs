@@ -49,7 +49,8 @@ public sealed partial class EventProcessor(
     private async Task<EventOutcome> ProcessAsync(WebhookEvent evt)
     {
         var attempts = 0;
-        var context = ResilienceContextPool.Shared.Get();
+        // Attempts continue where the run started (a router grain's turn), as awaits there do.
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true);
         context.Properties.Set(EventKey, evt);
         try
         {
