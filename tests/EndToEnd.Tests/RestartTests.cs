@@ -92,7 +92,7 @@ public sealed class RestartTests(ITestOutputHelper output)
     [Fact]
     public async Task DatabaseOfAnEarlierBuildAfterACrash_StartsReadsOldStateAndProcessesPromptly()
     {
-        await using var service = await Service.StartAsync("webhooks_test_restart_upgrade", 5800, fixture: "tests/EndToEnd.Tests/Fixtures/crash-41bdadc.sql", fixtureAge: TimeSpan.FromMinutes(10),
+        await using var service = await Service.StartAsync("webhooks_test_restart_upgrade", 5800, fixture: "tests/EndToEnd.Tests/Fixtures/database-left-by-a-crash.sql", fixtureAge: TimeSpan.FromMinutes(10),
             beforeStart: service => TestDatabase.ExecuteAsync(service.ConnectionString, """
                 UPDATE orleans_membership SET port = @silo, proxy_port = @gateway, generation = 1
                 WHERE deployment_id = 'webhooks' AND status = 3
