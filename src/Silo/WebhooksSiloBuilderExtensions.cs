@@ -82,8 +82,8 @@ public static class WebhooksSiloBuilderExtensions
         // The stream carries only what is already committed in webhook_events; the recovery sweep covers what it drops.
         // Routers subscribe implicitly, so the stream needs no pub/sub state at all (ImplicitOnly): nothing of Orleans'
         // is stored for it, and nothing a crash leaves behind (producers never unregistered) can stop a partition.
-        // Delivered events are not needed in the stream's cache (the table has them): the defaults (5 to 30 minutes) held
-        // every event of the last minutes in memory, which at a few thousand events a second was most of the silo's memory.
+        // Delivered events are not needed in the stream's cache (the table has them): the defaults (5 to 30 minutes) hold
+        // every event of the last minutes in memory, at a few thousand events a second most of the silo's memory.
         silo.AddMemoryStreams(EventStreams.ProviderName, streams =>
         {
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);

@@ -82,17 +82,17 @@ public sealed class RestartTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A database left by a crash of an earlier build (tests/EndToEnd.Tests/Fixtures): stream pub/sub rows that build
-    /// could not read back, a dead silo still 'active' in the membership table, events still 'received', and domain
-    /// state in the format of the time. The current build starts on it under the same cluster and service id, ten
-    /// minutes after the crash, as the crashed silo restarted on its host and port (systemd or run.sh): it finds its
-    /// own older generation still 'active' and declares it dead at once. (A silo at another address instead waits to
+    /// A database left by a crash (tests/EndToEnd.Tests/Fixtures/database-left-by-a-crash.sql): the stream pub/sub rows
+    /// a kill -9 leaves in orleans_grain_state, a dead silo still 'active' in the membership table, events still
+    /// 'received', and domain states in format 1 (<c>DomainState.Format1</c>). The build starts on it under the same
+    /// cluster and service id, ten minutes after the crash, as the crashed silo restarted on its host and port (systemd
+    /// or run.sh): it finds its own older generation still 'active' and declares it dead at once. (A silo at another address instead waits to
     /// reach every silo still marked active, until Orleans' MaxJoinAttemptTime, 5 minutes, evicts the dead one.)
     /// </summary>
     [Fact]
     public async Task DatabaseOfAnEarlierBuildAfterACrash_StartsReadsOldStateAndProcessesPromptly()
     {
-        await using var service = await Service.StartAsync("webhooks_test_restart_upgrade", 5800, fixture: "tests/EndToEnd.Tests/Fixtures/crash-41bdadc.sql", fixtureAge: TimeSpan.FromMinutes(10),
+        await using var service = await Service.StartAsync("webhooks_test_restart_upgrade", 5800, fixture: "tests/EndToEnd.Tests/Fixtures/database-left-by-a-crash.sql", fixtureAge: TimeSpan.FromMinutes(10),
             beforeStart: service => TestDatabase.ExecuteAsync(service.ConnectionString, """
                 UPDATE orleans_membership SET port = @silo, proxy_port = @gateway, generation = 1
                 WHERE deployment_id = 'webhooks' AND status = 3
@@ -104,11 +104,11 @@ public sealed class RestartTests(ITestOutputHelper output)
                 ["Webhooks__Providers__hmac__Secrets__0"] = "fixture-secret",
             });
 
-        // The 21 events the earlier build stored but never processed are overdue: the sweep takes them at once.
+        // The 21 events stored but never processed before the crash are overdue: the sweep takes them at once.
         await Eventually.MatchesAsync(
             () => TestDatabase.ScalarAsync<long>(service.ConnectionString, "SELECT count(*) FROM webhook_events WHERE state = 'received'"),
-            left => left == 0, TimeSpan.FromSeconds(30), "the events left received by the earlier build processed");
-        // State written by the earlier build reads back, with the refund that was still pending applied on top.
+            left => left == 0, TimeSpan.FromSeconds(30), "the events the crash left received processed");
+        // Format 1 state reads back, with the refund that was still pending applied on top.
         var payment = (await Eventually.MatchesAsync(() => service.GetJsonAsync("/api/payments/hmac/pay_1"), p => p is not null))!.Value;
         Assert.Equal((50.00m, 20.00m, "partially_refunded"),
             (payment.GetProperty("amount").GetDecimal(), payment.GetProperty("refundedAmount").GetDecimal(), payment.GetProperty("status").GetString()));

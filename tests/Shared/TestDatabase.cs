@@ -17,8 +17,8 @@ public static class TestDatabase
     public static Task<string> CreateAsync(string name) => CreateAsync(name, fixture: null);
 
     /// <summary>
-    /// A database restored from <paramref name="fixture"/> (a pg_dump of an earlier version's database, relative to the
-    /// repository root) and then brought up to date with deploy/sql, as an upgrade does. Every time in the dump is moved
+    /// A database restored from <paramref name="fixture"/> (a pg_dump of a database in stored formats the code still
+    /// reads, relative to the repository root) and then brought up to date with deploy/sql, as an upgrade does. Every time in the dump is moved
     /// by one amount so that the newest is <paramref name="fixtureAge"/> before now: the dump then reads as a database
     /// left that long ago, whenever the test runs (a silo's last heartbeat, an event's due time).
     /// </summary>

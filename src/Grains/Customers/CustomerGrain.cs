@@ -28,7 +28,7 @@ internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, Stora
 
     public Task<bool> UpdateAsync(WebhookEvent evt) => ApplyOnceAsync(evt, () =>
     {
-        State.AdoptLegacyIds();
+        State.BoundIdLists();
         State.Email = Newest(State.Email, evt.Details.Email, evt);
         State.Name = Newest(State.Name, evt.Details.Name, evt);
         Touch(evt);
@@ -36,7 +36,7 @@ internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, Stora
 
     public Task<bool> NamedAsync(WebhookEvent evt, bool countsPayment, bool countsOrder) => ApplyOnceAsync(evt, () =>
     {
-        State.AdoptLegacyIds();
+        State.BoundIdLists();
         var (paymentId, orderId) = EventObjects.PaymentAndOrderOf(evt);
         if (!string.IsNullOrEmpty(paymentId))
         {
@@ -77,8 +77,8 @@ internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, Stora
         Email = State.Email?.Value,
         Name = State.Name?.Value,
         UpdatedAt = State.UpdatedAt,
-        PaymentIds = State.PaymentIds is { } legacyPayments ? [.. legacyPayments] : RecentIds.InIdOrder(State.RecentPayments),
-        OrderIds = State.OrderIds is { } legacyOrders ? [.. legacyOrders] : RecentIds.InIdOrder(State.RecentOrders),
+        PaymentIds = State.PaymentIds is { } unboundedPayments ? [.. unboundedPayments] : RecentIds.InIdOrder(State.RecentPayments),
+        OrderIds = State.OrderIds is { } unboundedOrders ? [.. unboundedOrders] : RecentIds.InIdOrder(State.RecentOrders),
         LastActivityAt = State.LastActivityAt,
         PaymentCount = State.PaymentIds?.Count ?? State.PaymentCount,
         OrderCount = State.OrderIds?.Count ?? State.OrderCount,

@@ -13,11 +13,11 @@ public sealed class CustomerState : DomainState
     public StampedValue? Email { get; set; }
     public StampedValue? Name { get; set; }
 
-    /// <summary>Every payment id, as states written before the newest ones alone were kept hold them; moved into <see cref="RecentPayments"/> on first use.</summary>
+    /// <summary>Every payment id, in a state stored with unbounded id lists; moved into <see cref="RecentPayments"/> on first use and not written again.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public SortedSet<string>? PaymentIds { get; set; }
 
-    /// <summary>Every order id, as states written before the newest ones alone were kept hold them; moved into <see cref="RecentOrders"/> on first use.</summary>
+    /// <summary>Every order id, in a state stored with unbounded id lists; moved into <see cref="RecentOrders"/> on first use and not written again.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public SortedSet<string>? OrderIds { get; set; }
 
@@ -36,8 +36,8 @@ public sealed class CustomerState : DomainState
     /// <summary>The newest event time of anything that named the customer.</summary>
     public DateTimeOffset? LastActivityAt { get; set; }
 
-    /// <summary>Moves ids kept by older states into the bounded lists, counting each.</summary>
-    public void AdoptLegacyIds()
+    /// <summary>Moves the ids of unbounded id lists into the bounded ones, counting each.</summary>
+    public void BoundIdLists()
     {
         if (PaymentIds is { } payments)
         {

@@ -15,6 +15,8 @@ namespace Orleans.Webhooks.Grains.Destinations;
 /// and each object's changes in order, in batches when the destination takes them, retries a failing change with
 /// backoff, parks one that keeps failing while others go through, and pauses the destination when one keeps failing
 /// past the horizon. Delivery is at least once: what was in flight when it stopped is sent again, with the same id.
+/// The grain hosts them: its row between writes is a <see cref="DestinationLedger"/>, an operator's retry or skip of a
+/// parked change is <see cref="ParkedChanges"/>; the grain starts and stops the pump and answers the API.
 /// </summary>
 [KeepAlive]
 internal sealed partial class DestinationGrain(
@@ -25,13 +27,9 @@ internal sealed partial class DestinationGrain(
     [FromKeyedServices(DestinationClock.Key)] TimeProvider time,
     ILogger<DestinationGrain> logger) : Grain, IDestinationGrain, IPumpHost
 {
-    private readonly List<RecordedAttempt> _unsaved = [];
-    private readonly DeliveryTracker _tracker = new();
     private readonly List<Task> _retries = [];
-    private DestinationRow _row = null!;
-    private bool _paused;
-    private int _attemptsSinceTrim;
-    private bool _stale;
+    private DestinationLedger _ledger = null!;
+    private ParkedChanges _parked = null!;
     private DestinationPump? _running;
     private CancellationTokenSource? _stop;
     private Task _pump = Task.CompletedTask;
@@ -42,6 +40,8 @@ internal sealed partial class DestinationGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _ledger = new DestinationLedger((row, version, attempts, trim, ct) => store.SaveAsync(Name, row, version, attempts, trim, ct));
+        _parked = new ParkedChanges(Name, store, sender, time, logger);
         await ReloadAsync();
         Start();
     }
@@ -54,7 +54,7 @@ internal sealed partial class DestinationGrain(
 
     public async Task EnsureRunningAsync()
     {
-        if (_stale && _pump.IsCompleted)
+        if (_ledger.Stale && _pump.IsCompleted)
         {
             // Another activation wrote the row: carry on from what it saved. Orleans keeps one of the two in the end;
             // until then both send, which at least once allows.
@@ -63,26 +63,20 @@ internal sealed partial class DestinationGrain(
         Start();
     }
 
-    private async Task ReloadAsync()
-    {
-        _row = await store.LoadAsync(Name);
-        _paused = _row.Paused;
-        _tracker.Load(_row.LastError, _row.FailingSince);
-        _stale = false;
-    }
+    private async Task ReloadAsync() => _ledger.Load(await store.LoadAsync(Name));
 
     public async Task<DestinationStatus> GetStatusAsync()
     {
-        var cursor = _running?.Cursor ?? _row.Cursor;
+        var cursor = _running?.Cursor ?? _ledger.Row.Cursor;
         var (count, seconds) = await changeLog.LagAsync(cursor, Settings?.EffectiveKinds ?? DomainKinds.All);
         return new DestinationStatus
         {
-            State = _paused ? "paused" : "active",
+            State = _ledger.Paused ? "paused" : "active",
             Cursor = cursor,
             LagChanges = count,
             LagSeconds = seconds,
-            LastError = _tracker.LastError,
-            FailingSince = _tracker.FailingSince,
+            LastError = _ledger.Tracker.LastError,
+            FailingSince = _ledger.Tracker.FailingSince,
             Parked = await store.ParkedCountAsync(Name),
         };
     }
@@ -90,7 +84,7 @@ internal sealed partial class DestinationGrain(
     public async Task<IReadOnlyList<DeliveryAttempt>> GetDeliveriesAsync(int limit)
     {
         // Attempts not yet written are the newest.
-        var recent = _unsaved.AsEnumerable().Reverse().Take(limit).Select(a => a.Attempt).ToList();
+        var recent = _ledger.Unsaved(limit).ToList();
         if (recent.Count < limit)
         {
             recent.AddRange(await store.AttemptsAsync(Name, limit - recent.Count));
@@ -108,58 +102,27 @@ internal sealed partial class DestinationGrain(
         }
         // Sent in the background: the answer can take the destination's Timeout, and the 202 means "on its way".
         _retries.RemoveAll(t => t.IsCompleted);
-        _retries.Add(RetryAsync(parked.Change, settings));
+        _retries.Add(_parked.RetryAsync(parked.Change, settings));
         return true;
     }
 
-    private async Task RetryAsync(Change change, DestinationOptions settings)
-    {
-        try
-        {
-            var result = await sender.SendAsync([change], settings, CancellationToken.None);
-            var attempt = new DeliveryAttempt { ChangeId = change.Id, Status = result.Status, DurationMs = result.DurationMs, Error = result.Error, At = time.GetUtcNow() };
-            DestinationMetrics.Posted(Name, 1, result.Delivered);
-            await store.SettleParkedAsync(Name, change.Seq,
-                new RecordedAttempt(attempt, result.Delivered ? AttemptOutcome.Delivered : AttemptOutcome.Failed), unpark: result.Delivered);
-            LogParkedRetried(logger, Name, change.Id, result.Error ?? "delivered");
-        }
-        catch (Exception ex)
-        {
-            LogRetryFailed(logger, ex, Name, change.Id);
-        }
-    }
-
-    public async Task<bool> SkipParkedAsync(long changeId)
-    {
-        var attempt = new DeliveryAttempt
-        {
-            ChangeId = changeId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Error = "skipped by an operator: not delivered",
-            At = time.GetUtcNow(),
-        };
-        var skipped = await store.SettleParkedAsync(Name, changeId, new RecordedAttempt(attempt, AttemptOutcome.Skipped), unpark: true);
-        if (skipped)
-        {
-            LogParkedSkipped(logger, Name, attempt.ChangeId);
-        }
-        return skipped;
-    }
+    public Task<bool> SkipParkedAsync(long changeId) => _parked.SkipAsync(changeId);
 
     public async Task PauseAsync()
     {
         await StopAsync();
-        _paused = true;
-        await SaveAsync(_row.Cursor, CancellationToken.None);
-        LogPaused(logger, Name, _row.Cursor);
+        _ledger.Paused = true;
+        await SaveAsync(_ledger.Row.Cursor, CancellationToken.None);
+        LogPaused(logger, Name, _ledger.Row.Cursor);
     }
 
     public async Task ResumeAsync()
     {
         await StopAsync();
-        _paused = false;
-        _tracker.Clear();
-        await SaveAsync(_row.Cursor, CancellationToken.None);
-        LogResumed(logger, Name, _row.Cursor);
+        _ledger.Paused = false;
+        _ledger.Tracker.Clear();
+        await SaveAsync(_ledger.Row.Cursor, CancellationToken.None);
+        LogResumed(logger, Name, _ledger.Row.Cursor);
         Start();
     }
 
@@ -167,7 +130,7 @@ internal sealed partial class DestinationGrain(
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cursor);
         await StopAsync();
-        _tracker.Clear();
+        _ledger.Tracker.Clear();
         await SaveAsync(cursor, CancellationToken.None);
         LogRewound(logger, Name, cursor);
         Start();
@@ -175,15 +138,15 @@ internal sealed partial class DestinationGrain(
 
     private void Start()
     {
-        if (_paused || _stale || !_pump.IsCompleted || Settings is not { } settings)
+        if (_ledger.Paused || _ledger.Stale || !_pump.IsCompleted || Settings is not { } settings)
         {
             return;
         }
         _stop?.Dispose();
         _stop = new CancellationTokenSource();
-        LogSending(logger, Name, _row.Cursor);
-        _running = new DestinationPump(Name, changeLog, store, sender, _tracker, () => Settings, time, this, logger);
-        _pump = _running.RunAsync(_row.Cursor, settings, _stop.Token);
+        LogSending(logger, Name, _ledger.Row.Cursor);
+        _running = new DestinationPump(Name, changeLog, store, sender, _ledger.Tracker, () => Settings, time, this, logger);
+        _pump = _running.RunAsync(_ledger.Row.Cursor, settings, _stop.Token);
     }
 
     /// <summary>
@@ -202,24 +165,23 @@ internal sealed partial class DestinationGrain(
             LogPumpFailed(logger, ex, Name);
         }
         _running = null;
-        if (_stale)
+        if (_ledger.Stale)
         {
             await ReloadAsync();
         }
     }
 
-    bool IPumpHost.HasUnsaved() => _unsaved.Count > 0 || _tracker.FailingSince != _row.FailingSince;
+    bool IPumpHost.HasUnsaved() => _ledger.HasUnsaved;
 
-    void IPumpHost.Record(RecordedAttempt attempt) => _unsaved.Add(attempt);
+    void IPumpHost.Record(RecordedAttempt attempt) => _ledger.Record(attempt);
 
     void IPumpHost.PauseAfterHorizon()
     {
-        _paused = true;
+        _ledger.Paused = true;
         _stop?.Cancel();
     }
 
-    Task<bool> IPumpHost.SaveAsync(long cursor, CancellationToken cancellationToken) =>
-        _stale ? Task.FromResult(false) : SaveAsync(cursor, cancellationToken);
+    Task<bool> IPumpHost.SaveAsync(long cursor, CancellationToken cancellationToken) => SaveAsync(cursor, cancellationToken);
 
     /// <summary>
     /// Writes the cursor, state and attempts. False when the row changed under it: another activation of this destination
@@ -228,31 +190,17 @@ internal sealed partial class DestinationGrain(
     /// </summary>
     private async Task<bool> SaveAsync(long cursor, CancellationToken cancellationToken)
     {
-        var row = new DestinationRow(cursor, _paused, _tracker.LastError, _tracker.FailingSince, _row.Version);
-        var attempts = _unsaved.ToArray();
-        _unsaved.Clear();
-        var trim = _attemptsSinceTrim + attempts.Length >= DestinationStore.KeptAttempts / 10;
-        long? version;
-        try
+        var wasStale = _ledger.Stale;
+        if (await _ledger.SaveAsync(cursor, cancellationToken))
         {
-            version = await store.SaveAsync(Name, row, _row.Version, attempts, trim, cancellationToken);
+            return true;
         }
-        catch
+        if (!wasStale)
         {
-            // Kept for the next write, up to what the table keeps anyway.
-            _unsaved.InsertRange(0, attempts.TakeLast(DestinationStore.KeptAttempts - _unsaved.Count));
-            throw;
-        }
-        _attemptsSinceTrim = trim ? 0 : _attemptsSinceTrim + attempts.Length;
-        if (version is null)
-        {
-            _stale = true;
             LogStale(logger, Name);
             _stop?.Cancel();
-            return false;
         }
-        _row = row with { Version = version.Value };
-        return true;
+        return false;
     }
 
     [LoggerMessage(EventId = 6100, Level = LogLevel.Information, Message = "Destination {Destination} sending from this silo, after cursor {Cursor}")]
@@ -272,13 +220,4 @@ internal sealed partial class DestinationGrain(
 
     [LoggerMessage(EventId = 6108, Level = LogLevel.Information, Message = "Destination {Destination} rewound to cursor {Cursor}")]
     private static partial void LogRewound(ILogger logger, string destination, long cursor);
-
-    [LoggerMessage(EventId = 6110, Level = LogLevel.Information, Message = "Destination {Destination}: parked change {ChangeId} sent again by an operator: {Result}")]
-    private static partial void LogParkedRetried(ILogger logger, string destination, string changeId, string result);
-
-    [LoggerMessage(EventId = 6111, Level = LogLevel.Information, Message = "Destination {Destination}: parked change {ChangeId} skipped by an operator")]
-    private static partial void LogParkedSkipped(ILogger logger, string destination, string changeId);
-
-    [LoggerMessage(EventId = 6112, Level = LogLevel.Error, Message = "Destination {Destination}: sending parked change {ChangeId} again failed to be recorded")]
-    private static partial void LogRetryFailed(ILogger logger, Exception exception, string destination, string changeId);
 }

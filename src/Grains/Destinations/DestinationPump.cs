@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
 using Orleans.Webhooks.Grains.ChangeLog;
 using Orleans.Webhooks.Grains.Interfaces.Destinations;
+using Polly;
+using Polly.Retry;
 
 namespace Orleans.Webhooks.Grains.Destinations;
 
@@ -31,8 +33,10 @@ internal sealed partial class DestinationPump(
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ErrorPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
 
     private ChangeWindow? _window;
+    private (DestinationOptions Settings, ResiliencePipeline<int?> Pipeline)? _retries;
 
     /// <summary>Where the running pump stands; null when it is not running.</summary>
     public long? Cursor => _window?.Cursor;
@@ -126,73 +130,120 @@ internal sealed partial class DestinationPump(
 
     /// <summary>
     /// Sends a batch until it is acknowledged or given back: how many of its first changes are done (delivered or
-    /// parked); the rest go back to the window.
+    /// parked); the rest go back to the window. Between attempts it waits as <see cref="RetriesFor"/> says.
     /// </summary>
     private async Task<int> DeliverAsync(IReadOnlyList<Change> batch, CancellationToken stop)
     {
-        var size = batch.Count;
-        var failures = 0;
-        while (!stop.IsCancellationRequested)
+        if (settingsOf() is not { } first)
         {
-            if (settingsOf() is not { } settings)
-            {
-                return 0;
-            }
-            var sent = size == batch.Count ? batch : batch.Take(size).ToList();
-            var started = time.GetUtcNow();
-            SendResult result;
-            try
-            {
-                result = await sender.SendAsync(sent, settings, stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return 0;
-            }
-            var now = time.GetUtcNow();
-            foreach (var change in sent)
-            {
-                host.Record(new RecordedAttempt(
-                    new DeliveryAttempt { ChangeId = change.Id, Status = result.Status, DurationMs = result.DurationMs, Error = result.Error, At = now },
-                    result.Delivered ? AttemptOutcome.Delivered : AttemptOutcome.Failed));
-            }
-            DestinationMetrics.Posted(name, sent.Count, result.Delivered);
-            if (result.Delivered)
-            {
-                tracker.Delivered(sent, now);
-                return sent.Count;
-            }
-            var wasFailing = tracker.AttemptsOf(sent[0].Seq) > 0;
-            var verdict = tracker.Failed(sent, batch.Count, started, now, result.Status, result.Error!, settings);
-            if (!wasFailing)
-            {
-                LogDeliveryFailing(logger, name, sent.Count == 1 ? sent[0].Id : $"{sent[0].Id}-{sent[^1].Id}", result.Error!);
-            }
-            switch (verdict)
-            {
-                case FailureVerdict.Park when await TryParkAsync(sent[0], result.Error!, now, stop):
-                    return 1;
-                case FailureVerdict.Pause:
-                    LogPausedAfterHorizon(logger, name, sent[0].Id, settings.RetryHorizon, result.Error!);
-                    host.PauseAfterHorizon();
-                    return 0;
-                case FailureVerdict.Split:
-                    return 0;
-                case FailureVerdict.Shrink:
-                    size = Math.Max(1, sent.Count / 2);
-                    break;
-            }
-            failures++;
-            try
-            {
-                await Task.Delay(Backoff.After(failures, settings.InitialBackoff, settings.MaxBackoff, Random.Shared.NextDouble()), time, stop);
-            }
-            catch (OperationCanceledException)
-            {
-                return 0;
-            }
+            return 0;
         }
-        return 0;
+        var size = batch.Count;
+        // Attempts continue on the grain's scheduler, as every other await of the pump does.
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, stop);
+        try
+        {
+            return await RetriesFor(first).ExecuteAsync(async _ =>
+            {
+                var (done, smaller) = await AttemptAsync(batch, size, stop);
+                size = smaller;
+                return done;
+            }, context) ?? 0;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return 0;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// One POST of the first <paramref name="size"/> changes of <paramref name="batch"/>, and the verdict on it: how
+    /// many changes are done (null: send again after a backoff) and the size of the next attempt.
+    /// </summary>
+    private async Task<(int? Done, int Size)> AttemptAsync(IReadOnlyList<Change> batch, int size, CancellationToken stop)
+    {
+        if (settingsOf() is not { } settings)
+        {
+            return (0, size);
+        }
+        var sent = size == batch.Count ? batch : batch.Take(size).ToList();
+        var started = time.GetUtcNow();
+        SendResult result;
+        try
+        {
+            result = await sender.SendAsync(sent, settings, stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return (0, size);
+        }
+        var now = time.GetUtcNow();
+        foreach (var change in sent)
+        {
+            host.Record(new RecordedAttempt(
+                new DeliveryAttempt { ChangeId = change.Id, Status = result.Status, DurationMs = result.DurationMs, Error = result.Error, At = now },
+                result.Delivered ? AttemptOutcome.Delivered : AttemptOutcome.Failed));
+        }
+        DestinationMetrics.Posted(name, sent.Count, result.Delivered);
+        if (result.Delivered)
+        {
+            tracker.Delivered(sent, now);
+            return (sent.Count, size);
+        }
+        var wasFailing = tracker.AttemptsOf(sent[0].Seq) > 0;
+        var verdict = tracker.Failed(sent, batch.Count, started, now, result.Status, result.Error!, settings);
+        if (!wasFailing)
+        {
+            LogDeliveryFailing(logger, name, sent.Count == 1 ? sent[0].Id : $"{sent[0].Id}-{sent[^1].Id}", result.Error!);
+        }
+        switch (verdict)
+        {
+            case FailureVerdict.Park when await TryParkAsync(sent[0], result.Error!, now, stop):
+                return (1, size);
+            case FailureVerdict.Pause:
+                LogPausedAfterHorizon(logger, name, sent[0].Id, settings.RetryHorizon, result.Error!);
+                host.PauseAfterHorizon();
+                return (0, size);
+            case FailureVerdict.Split:
+                return (0, size);
+            case FailureVerdict.Shrink:
+                return (null, Math.Max(1, sent.Count / 2));
+            default:
+                return (null, size);
+        }
+    }
+
+    /// <summary>
+    /// The waits of a failing batch: exponential from <c>InitialBackoff</c>, capped at <c>MaxBackoff</c>, with jitter
+    /// (receivers coming back from an outage are not hit by every waiting object at once), on the destinations' clock,
+    /// for as long as the attempts say "again" (the retry horizon, parking and pausing are the tracker's). One pipeline
+    /// per settings: a reload of the destination's settings makes the next batch use the new backoff.
+    /// </summary>
+    private ResiliencePipeline<int?> RetriesFor(DestinationOptions settings)
+    {
+        if (_retries is { } built && ReferenceEquals(built.Settings, settings))
+        {
+            return built.Pipeline;
+        }
+        var pipeline = new ResiliencePipelineBuilder<int?> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<int?>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null && args.Outcome.Result is null),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                // Polly takes delays of at most a day; a longer wait is a day.
+                Delay = Min(settings.InitialBackoff, MaxWait),
+                MaxDelay = Min(settings.MaxBackoff, MaxWait),
+            })
+            .Build();
+        _retries = (settings, pipeline);
+        return pipeline;
+        static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
 
     /// <summary>Sets the change aside in destination_parked; false (it is retried) when that cannot be written.</summary>

@@ -56,7 +56,7 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         _justRead = false;
         var isNew = !state.State.HasApplied(evt.Key);
         var key = Key;
-        // A state written before view hashes were kept has none: the view as it was is serialised once, here.
+        // A format 1 state has no view hash (see DomainState): the view as it was is serialised once, here.
         var before = state.State.ViewHash ?? ViewHashes.Of(Serialize(View(key)));
         _viewIsCurrent = false;
         if (!fold(isNew))

@@ -3,9 +3,27 @@ using Orleans.Webhooks.Grains.ChangeLog;
 
 namespace Orleans.Webhooks.Grains.Domain;
 
-/// <summary>What every domain grain keeps: the events it has applied, written in the same state write as their effect.</summary>
+/// <summary>
+/// What every domain grain keeps: the events it has applied, written in the same state write as their effect. Stored
+/// states come in two formats (<see cref="Format"/>): <see cref="Format1"/> keeps the applied events' keys without
+/// times (<see cref="Format1AppliedKeys"/>) and no <see cref="ViewHash"/>; <see cref="Format2"/>, the one written, keeps
+/// each key with when it was applied (<see cref="Applied"/>) and the hash of the view. A format 1 state is read as it
+/// is and becomes format 2 on its first use.
+/// </summary>
 public abstract class DomainState : IViewChangeSource
 {
+    /// <summary>Applied keys without times, no view hash.</summary>
+    public const int Format1 = 1;
+
+    /// <summary>Applied keys with their application times, and the view's hash.</summary>
+    public const int Format2 = 2;
+
+    /// <summary>
+    /// The format the state is in. A stored state without the field is <see cref="Format1"/> (the initial value stays
+    /// when the JSON does not set it); one that is used is <see cref="Format2"/>, and is written so.
+    /// </summary>
+    public int Format { get; set; } = Format1;
+
     /// <summary>
     /// The events applied, by key, with when each was applied. A key is kept for the event retention after that, so as
     /// long as the event's row can be delivered or replayed again (rows go the retention after their receipt, which
@@ -14,19 +32,20 @@ public abstract class DomainState : IViewChangeSource
     public Dictionary<string, DateTimeOffset> Applied { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Keys of events applied, as states written before receipt times were kept hold them; moved into <see cref="Applied"/>
-    /// on first use, and not written again.
+    /// Keys of events applied, in a <see cref="Format1"/> state; moved into <see cref="Applied"/> on first use, and not
+    /// written again.
     /// </summary>
+    [JsonPropertyName("appliedEvents")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public HashSet<string>? AppliedEvents { get; set; }
+    public HashSet<string>? Format1AppliedKeys { get; set; }
 
     /// <summary>The newest event time among the applied events: order-independent, unlike "when we last wrote".</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>
     /// A hash of the view as this state shows it (see <see cref="ViewHashes"/>): whether an application changed the view
-    /// is then known without serialising the view as it was. Null in states written before it was kept, and while
-    /// the object does not exist.
+    /// is then known without serialising the view as it was. Null in a <see cref="Format1"/> state, and while the
+    /// object does not exist.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ViewHash { get; set; }
@@ -35,11 +54,11 @@ public abstract class DomainState : IViewChangeSource
     public ViewChange? PendingChange { get; set; }
 
     [JsonIgnore]
-    public bool IsEmpty => Applied.Count == 0 && AppliedEvents is not { Count: > 0 };
+    public bool IsEmpty => Applied.Count == 0 && Format1AppliedKeys is not { Count: > 0 };
 
     public bool HasApplied(string eventKey)
     {
-        AdoptLegacyKeys();
+        ToFormat2();
         return Applied.ContainsKey(eventKey);
     }
 
@@ -64,17 +83,20 @@ public abstract class DomainState : IViewChangeSource
         }
     }
 
-    /// <summary>A legacy key counts as applied at the state's newest event time: kept for a full retention from there.</summary>
-    private void AdoptLegacyKeys()
+    /// <summary>
+    /// Makes the state <see cref="Format2"/>: a format 1 key counts as applied at the state's newest event time, so it
+    /// is kept for a full retention from there. The view hash is left null: the grain computes it from the view.
+    /// </summary>
+    public void ToFormat2()
     {
-        if (AppliedEvents is null)
+        if (Format1AppliedKeys is { } keys)
         {
-            return;
+            foreach (var key in keys)
+            {
+                Applied.TryAdd(key, UpdatedAt);
+            }
+            Format1AppliedKeys = null;
         }
-        foreach (var key in AppliedEvents)
-        {
-            Applied.TryAdd(key, UpdatedAt);
-        }
-        AppliedEvents = null;
+        Format = Format2;
     }
 }

@@ -27,8 +27,8 @@ public readonly record struct Stamp(DateTimeOffset At, DateTimeOffset ReceivedAt
 }
 
 /// <summary>
-/// A fact some event told, with what orders it against the facts of other events. States stored before
-/// <see cref="ReceivedAt"/> was kept read it as the minimum, so for them the event key decides ties, as it did.
+/// A fact some event told, with what orders it against the facts of other events. A stored fact without
+/// <see cref="ReceivedAt"/> reads it as the minimum: between two such facts of the same time the event key decides.
 /// </summary>
 public abstract class Stamped
 {

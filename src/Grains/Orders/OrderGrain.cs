@@ -121,7 +121,7 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
         {
             paid = created?.Total ?? 0m;
         }
-        var reported = payments.Sum(p => p.RefundedAmount) + LegacyRefunded();
+        var reported = payments.Sum(p => p.RefundedAmount) + RefundedWithoutSummaries();
         var refunded = paid > 0m ? Math.Min(reported, paid) : reported;
         var anyCompleted = State.PaidByProvider || payments.Any(p => p.Completed);
         var disputed = payments.Any(p => p.Status is PaymentStatuses.Disputed or PaymentStatuses.ChargedBack);
@@ -151,10 +151,10 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
     }
 
     /// <summary>
-    /// Refunds as states written before payment summaries kept them: running totals of payments that have handed over
-    /// no summary since, and increments while no payment has.
+    /// Refunds as a state stored without payment summaries keeps them: running totals of payments that have handed
+    /// over no summary since, and increments while no payment has.
     /// </summary>
-    private decimal LegacyRefunded()
+    private decimal RefundedWithoutSummaries()
     {
         var totals = State.RefundTotals.Where(t => !State.Payments.TryGetValue(t.Key, out var p) || p.Version == 0).Sum(t => t.Value);
         var increments = State.Payments.Values.Any(p => p.Version > 0) ? 0m : State.RefundIncrements.Values.Sum();

@@ -16,15 +16,15 @@ public sealed class OrderState : DomainState
 
     /// <summary>
     /// The order's payments, by payment id: the summary of the highest version each payment handed over (see
-    /// <see cref="Interfaces.Domain.PaymentSummary"/>). Entries of version 0 are reports kept by states written before
-    /// payments handed over summaries.
+    /// <see cref="Interfaces.Domain.PaymentSummary"/>). Entries of version 0 are reports of a state stored without
+    /// payment summaries (see <see cref="RefundTotals"/>).
     /// </summary>
     public Dictionary<string, OrderPayment> Payments { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Refunds that each add an amount, by event key, as states written before payment summaries kept them.</summary>
+    /// <summary>Refunds that each add an amount, by event key, in a state stored without payment summaries.</summary>
     public Dictionary<string, decimal> RefundIncrements { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The highest running total of refunds per payment, as states written before payment summaries kept them.</summary>
+    /// <summary>The highest running total of refunds per payment, in a state stored without payment summaries.</summary>
     public Dictionary<string, decimal> RefundTotals { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The provider said the order is paid (Stripe's checkout session payment_status, Shopify's financial_status).</summary>

@@ -3,14 +3,17 @@ using Microsoft.Extensions.Options;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Telemetry;
 using Orleans.Webhooks.Grains.Storage;
+using Polly;
+using Polly.Retry;
 
 namespace Orleans.Webhooks.Grains.Processing;
 
 /// <summary>
 /// One processing run of a stored event, whoever starts it (a router fed by the stream, the publisher when the stream
-/// cannot take an event, the recovery sweep): dispatch, retry with exponential backoff, record the outcome. Runs of the
-/// same event may overlap (a sweep and a late stream delivery); domain grains apply each event once, and an event some
-/// run has processed stays processed.
+/// cannot take an event, the recovery sweep): dispatch, retry with exponential backoff (a Polly pipeline), record the
+/// outcome: processed or ignored, failed when the event cannot be processed or the attempts run out, or still received
+/// when the last attempt met an outage. Runs of the same event may overlap (a sweep and a late stream delivery); domain
+/// grains apply each event once, and an event some run has processed stays processed.
 /// </summary>
 public sealed partial class EventProcessor(
     IEventDispatcher dispatcher,
@@ -19,6 +22,10 @@ public sealed partial class EventProcessor(
     TimeProvider time,
     ILogger<EventProcessor> logger)
 {
+    private static readonly ResiliencePropertyKey<WebhookEvent> EventKey = new("webhooks.event");
+
+    private readonly ResiliencePipeline<DispatchResult> _retries = RetryPipeline(options.Value, time, logger);
+
     /// <summary>Processes the event and records its outcome; never throws (what it cannot record, the sweep runs again).</summary>
     public async Task RunAsync(WebhookEvent evt)
     {
@@ -41,36 +48,69 @@ public sealed partial class EventProcessor(
 
     private async Task<EventOutcome> ProcessAsync(WebhookEvent evt)
     {
-        var settings = options.Value;
-        for (var attempt = 1; ; attempt++)
+        var attempts = 0;
+        // Attempts continue where the run started (a router grain's turn), as awaits there do.
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true);
+        context.Properties.Set(EventKey, evt);
+        try
         {
-            try
+            var result = await _retries.ExecuteAsync(async _ =>
             {
-                var result = await dispatcher.DispatchAsync(evt);
-                var state = result == DispatchResult.Processed ? EventStates.Processed : EventStates.Ignored;
-                if (result == DispatchResult.Ignored)
-                {
-                    LogIgnored(logger, evt.Provider, evt.ExternalId, evt.Type);
-                }
-                return new EventOutcome(evt.Provider, evt.ExternalId, state, attempt, null, time.GetUtcNow());
-            }
-            catch (Exception ex) when (ex is not PermanentProcessingException && attempt >= settings.MaxAttempts && TransientFailures.Is(ex))
+                attempts++;
+                return await dispatcher.DispatchAsync(evt);
+            }, context);
+            if (result == DispatchResult.Ignored)
             {
-                LogDeferred(logger, ex, evt.Provider, evt.ExternalId, attempt);
-                return new EventOutcome(evt.Provider, evt.ExternalId, EventStates.Received, attempt, Describe(ex), time.GetUtcNow());
+                LogIgnored(logger, evt.Provider, evt.ExternalId, evt.Type);
             }
-            catch (Exception ex) when (ex is PermanentProcessingException || attempt >= settings.MaxAttempts)
-            {
-                LogFailed(logger, ex, evt.Provider, evt.ExternalId, attempt);
-                return new EventOutcome(evt.Provider, evt.ExternalId, EventStates.Failed, attempt, Describe(ex), time.GetUtcNow());
-            }
-            catch (Exception ex)
-            {
-                var delay = settings.BackoffBefore(attempt + 1);
-                LogRetrying(logger, evt.Provider, evt.ExternalId, attempt, delay, ex.Message);
-                await Task.Delay(delay, time);
-            }
+            var state = result == DispatchResult.Processed ? EventStates.Processed : EventStates.Ignored;
+            return new EventOutcome(evt.Provider, evt.ExternalId, state, attempts, null, time.GetUtcNow());
         }
+        catch (Exception ex) when (ex is not PermanentProcessingException && TransientFailures.Is(ex))
+        {
+            // Every attempt met an outage, not the event: the recovery sweep runs it again, however long the outage.
+            LogDeferred(logger, ex, evt.Provider, evt.ExternalId, attempts);
+            return new EventOutcome(evt.Provider, evt.ExternalId, EventStates.Received, attempts, Describe(ex), time.GetUtcNow());
+        }
+        catch (Exception ex)
+        {
+            LogFailed(logger, ex, evt.Provider, evt.ExternalId, attempts);
+            return new EventOutcome(evt.Provider, evt.ExternalId, EventStates.Failed, attempts, Describe(ex), time.GetUtcNow());
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// Up to <see cref="ProcessingOptions.MaxAttempts"/> attempts, waiting <see cref="ProcessingOptions.InitialBackoff"/>
+    /// before the second and doubling up to <see cref="ProcessingOptions.MaxBackoff"/>, on <paramref name="time"/>. A
+    /// <see cref="PermanentProcessingException"/> is not retried: the event itself cannot be processed. Any other failure
+    /// is, whether an outage (<see cref="TransientFailures"/>) or not; which of the two the last one was decides the
+    /// outcome.
+    /// </summary>
+    private static ResiliencePipeline<DispatchResult> RetryPipeline(ProcessingOptions settings, TimeProvider time, ILogger logger)
+    {
+        var builder = new ResiliencePipelineBuilder<DispatchResult> { TimeProvider = time };
+        if (settings.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<DispatchResult>
+            {
+                ShouldHandle = new PredicateBuilder<DispatchResult>().Handle<Exception>(ex => ex is not PermanentProcessingException),
+                MaxRetryAttempts = settings.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = settings.InitialBackoff,
+                MaxDelay = settings.MaxBackoff,
+                OnRetry = args =>
+                {
+                    var evt = args.Context.Properties.GetValue(EventKey, null!);
+                    LogRetrying(logger, evt.Provider, evt.ExternalId, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message ?? "");
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+        return builder.Build();
     }
 
     private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message}";

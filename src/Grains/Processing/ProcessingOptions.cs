@@ -48,11 +48,4 @@ public sealed class ProcessingOptions
 
     [ValidateObjectMembers]
     public StorageOptions Storage { get; set; } = new();
-
-    public TimeSpan BackoffBefore(int attempt)
-    {
-        var factor = Math.Pow(2, Math.Max(0, attempt - 2));
-        var delay = TimeSpan.FromTicks((long)Math.Min(InitialBackoff.Ticks * factor, MaxBackoff.Ticks));
-        return delay;
-    }
 }

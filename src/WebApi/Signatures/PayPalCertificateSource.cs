@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Caching.Memory;
 using Orleans.Webhooks.WebApi.Providers;
 
 namespace Orleans.Webhooks.WebApi.Signatures;
@@ -11,10 +11,16 @@ namespace Orleans.Webhooks.WebApi.Signatures;
 /// certificate path, without following redirects, and cached by URL. A URL anywhere else is refused without a request,
 /// so a forged delivery cannot bring its own certificate.
 /// </summary>
-public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClients, ILogger<PayPalCertificateSource> logger)
+public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClients, ILogger<PayPalCertificateSource> logger) : IDisposable
 {
     public const string HttpClientName = "paypal-certificates";
-    private const int MaxCachedUrls = 64;
+
+    /// <summary>
+    /// Certificates the cache holds at most, downloaded and configured together: PayPal rotates rarely, and the limit
+    /// bounds what deliveries naming many distinct certificates on PayPal's host could pile up.
+    /// </summary>
+    public const int MaxCachedCertificates = 64;
+
     private const int MaxCertificateBytes = 64 * 1024;
 
     private static readonly HashSet<string> TrustedHosts = new(StringComparer.OrdinalIgnoreCase)
@@ -22,8 +28,18 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
         "api.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api-m.sandbox.paypal.com",
     };
 
-    private readonly ConcurrentDictionary<string, X509Certificate2> _byUrl = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (DateTime Written, X509Certificate2 Certificate)> _byPath = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Each certificate counts 1. No expiry: the verifier checks a certificate's validity period on its own clock, and
+    /// the size limit bounds the cache (an entry beyond it is not kept, and the cache compacts).
+    /// </summary>
+    private static readonly MemoryCacheEntryOptions Entry = new() { Size = 1 };
+
+    // A cache of its own: a size limit makes every entry of the cache declare a size, which a shared IMemoryCache's
+    // other users do not. Downloads are keyed by URL, files by path and write time (a replaced file is read again).
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxCachedCertificates });
+
+    /// <summary>Certificates cached now.</summary>
+    public int CachedCount => _cache.Count;
 
     /// <summary>The path PayPal serves its signing certificates under.</summary>
     private const string CertificatesPath = "/v1/notifications/certs/";
@@ -64,7 +80,7 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
             LogUntrustedUrl(logger);
             return CertificateLookup.Refused;
         }
-        if (_byUrl.TryGetValue(uri.AbsoluteUri, out var cached))
+        if (_cache.TryGetValue(uri.AbsoluteUri, out X509Certificate2? cached) && cached is not null)
         {
             return new CertificateLookup(cached);
         }
@@ -75,11 +91,7 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
             http.MaxResponseContentBufferSize = MaxCertificateBytes;
             var pem = await http.GetStringAsync(uri, cancellationToken);
             var certificate = FromPem(pem);
-            if (_byUrl.Count >= MaxCachedUrls)
-            {
-                _byUrl.Clear(); // PayPal rotates rarely; this only bounds what many distinct PayPal URLs could pile up
-            }
-            return new CertificateLookup(_byUrl.GetOrAdd(uri.AbsoluteUri, certificate));
+            return new CertificateLookup(_cache.Set(uri.AbsoluteUri, certificate, Entry));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or CryptographicException && !cancellationToken.IsCancellationRequested)
         {
@@ -92,14 +104,13 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
     {
         try
         {
-            var written = File.GetLastWriteTimeUtc(path);
-            if (_byPath.TryGetValue(path, out var cached) && cached.Written == written)
+            var key = (Path: path, Written: File.GetLastWriteTimeUtc(path));
+            if (_cache.TryGetValue(key, out X509Certificate2? cached) && cached is not null)
             {
-                return cached.Certificate;
+                return cached;
             }
             var certificate = FromPem(File.ReadAllText(path));
-            _byPath[path] = (written, certificate);
-            return certificate;
+            return _cache.Set(key, certificate, Entry);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
         {
@@ -107,6 +118,8 @@ public sealed partial class PayPalCertificateSource(IHttpClientFactory httpClien
             return null;
         }
     }
+
+    public void Dispose() => _cache.Dispose();
 
     /// <summary>The first certificate of a PEM file (PayPal serves the signing certificate followed by its chain).</summary>
     public static X509Certificate2 FromPem(string pem)

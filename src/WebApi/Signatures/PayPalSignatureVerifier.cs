@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -65,8 +66,7 @@ public sealed class PayPalSignatureVerifier(PayPalCertificateSource certificates
             return SignatureResult.Mismatch;
         }
 
-        var crc = Crc32.Compute(request.Body.Span).ToString(CultureInfo.InvariantCulture);
-        var message = Encoding.UTF8.GetBytes($"{request.Header(TransmissionIdHeader)}|{transmissionTime}|{request.Options.WebhookId}|{crc}");
+        var message = Encoding.UTF8.GetBytes($"{request.Header(TransmissionIdHeader)}|{transmissionTime}|{request.Options.WebhookId}|{BodyCrc(request.Body.Span)}");
         using var rsa = certificate.GetRSAPublicKey();
         if (rsa is null || !rsa.VerifyData(message, signature, hash, RSASignaturePadding.Pkcs1))
         {
@@ -76,6 +76,9 @@ public sealed class PayPalSignatureVerifier(PayPalCertificateSource certificates
             ? SignatureResult.Valid
             : SignatureResult.OutsideTolerance;
     }
+
+    /// <summary>The body's CRC-32 (IEEE 802.3, zlib's) as PayPal signs it: the unsigned value in decimal.</summary>
+    public static string BodyCrc(ReadOnlySpan<byte> body) => Crc32.HashToUInt32(body).ToString(CultureInfo.InvariantCulture);
 
     private static bool HasSignatureHeaders(WebhookRequest request) =>
         !string.IsNullOrWhiteSpace(request.Header(TransmissionIdHeader))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -80,7 +81,7 @@ public static class ProviderSigning
     {
         var transmissionId = Guid.NewGuid().ToString();
         var transmissionTime = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var crc = Crc32(Encoding.UTF8.GetBytes(body)).ToString(CultureInfo.InvariantCulture);
+        var crc = Crc32.HashToUInt32(Encoding.UTF8.GetBytes(body)).ToString(CultureInfo.InvariantCulture);
         var signed = Encoding.UTF8.GetBytes($"{transmissionId}|{transmissionTime}|{webhookId}|{crc}");
         var request = Post($"/webhook/{provider}", body, Json);
         request.Headers.Add("PAYPAL-TRANSMISSION-ID", transmissionId);
@@ -106,21 +107,6 @@ public static class ProviderSigning
 
     /// <summary>Mailchimp's event id: it sends none, so the receiver uses the SHA-256 of the raw body.</summary>
     public static string BodyHash(string body) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
-
-    /// <summary>CRC-32 (IEEE, zlib's), which PayPal signs over the body.</summary>
-    public static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFF_FFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var bit = 0; bit < 8; bit++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB8_8320u : crc >> 1;
-            }
-        }
-        return ~crc;
-    }
 
     private static HttpRequestMessage Post(string path, string body, string contentType)
     {

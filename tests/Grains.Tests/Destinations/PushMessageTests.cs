@@ -42,15 +42,4 @@ public sealed class PushMessageTests
         var signed = Encoding.UTF8.GetBytes("42.1800000000.").Concat(body).ToArray();
         Assert.Equal("v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed)), headers["webhook-signature"]);
     }
-
-    [Fact]
-    public void Backoff_DoublesUpToTheCapWithJitterBetweenHalfAndAll()
-    {
-        var initial = TimeSpan.FromSeconds(1);
-        var max = TimeSpan.FromSeconds(60);
-
-        Assert.Equal(TimeSpan.FromSeconds(0.5), Backoff.After(1, initial, max, 0));
-        Assert.Equal(TimeSpan.FromSeconds(8), Backoff.After(4, initial, max, 1));
-        Assert.Equal(TimeSpan.FromSeconds(60), Backoff.After(30, initial, max, 1));
-    }
 }

@@ -8,7 +8,7 @@ namespace Orleans.Webhooks.Grains.Tests.Directory;
 /// <summary>
 /// Event and domain grains are registered per silo, not cluster-wide: the same grain may be activated on both silos.
 /// These drive the two silos of the test cluster at once, each through its own grain factory (so each places the
-/// grains it calls on itself), and check that what the single activation used to give still holds.
+/// grains it calls on itself), and check that what a single activation per grain would give holds.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SiloLocalDirectoryTests(ClusterFixture fixture)

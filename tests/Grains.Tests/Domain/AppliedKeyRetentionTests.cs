@@ -14,7 +14,7 @@ public sealed class AppliedKeyRetentionTests(ClusterFixture fixture)
         var customer = Events.NewId("cus");
         var oldKey = $"test:{Events.NewId("evt")}";
         var forty = DateTimeOffset.UtcNow.AddDays(-40);
-        // Written 40 days ago (beyond the default event retention of 30 days) by a build that kept applied keys as a list.
+        // Written 40 days ago (beyond the default event retention of 30 days) in format 1: applied keys as a list.
         await TestDatabase.ExecuteAsync(fixture.ConnectionString, """
             INSERT INTO grain_state (state_name, grain_id, etag, state)
             VALUES ('customer', @id, 1, jsonb_build_object(
@@ -34,6 +34,7 @@ public sealed class AppliedKeyRetentionTests(ClusterFixture fixture)
         Assert.Contains(recent.Key, json, StringComparison.Ordinal);
         Assert.DoesNotContain(oldKey, json.Replace($"\"eventKey\": \"{oldKey}\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("appliedEvents", json, StringComparison.Ordinal);
+        Assert.Contains("\"format\": 2", json, StringComparison.Ordinal);
         var view = (await grain.GetAsync())!;
         Assert.Equal(("new@example.com", "Ana"), (view.Email, view.Name)); // the old event's effect stays
     }

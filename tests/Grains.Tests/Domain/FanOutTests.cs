@@ -57,8 +57,8 @@ public sealed class FanOutTests(ClusterFixture fixture)
 
     /// <summary>
     /// Another event with the same facts (a provider's second notification of one payment, under another id) applies but
-    /// changes no view: nothing is logged, whether the stored state has the hash of its view or, written by an earlier
-    /// version, has none and the view as it was is serialised to compare.
+    /// changes no view: nothing is logged, whether the stored state has the hash of its view or, in format 1, has none
+    /// and the view as it was is serialised to compare.
     /// </summary>
     [Fact]
     public async Task SameFactsUnderAnotherEventId_AppliedButNothingLogged_WithOrWithoutAStoredViewHash()

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Processing;
+using Orleans.Webhooks.Testing;
 
 namespace Orleans.Webhooks.Grains.Tests.InMemory;
 
@@ -12,13 +14,13 @@ public sealed class EventProcessorTests
 
     private readonly InMemoryEventStore _store = new(TimeSpan.FromMinutes(1), TimeProvider.System);
 
-    private async Task<EventView> RunAsync(Func<int, DispatchResult> dispatch)
+    private async Task<EventView> RunAsync(Func<int, DispatchResult> dispatch, ProcessingOptions? options = null, TimeProvider? time = null)
     {
         var incoming = Events.Incoming(Events.NewId("evt"), EventTypes.CustomerUpdated, new EventDetails { ObjectId = Events.NewId("cus") });
         await _store.InsertAsync(incoming);
         var processor = new EventProcessor(
-            new ScriptedDispatcher(dispatch), _store, Options.Create(new ProcessingOptions { MaxAttempts = MaxAttempts, InitialBackoff = TimeSpan.Zero }),
-            TimeProvider.System, NullLogger<EventProcessor>.Instance);
+            new ScriptedDispatcher(dispatch), _store, Options.Create(options ?? new ProcessingOptions { MaxAttempts = MaxAttempts, InitialBackoff = TimeSpan.Zero }),
+            time ?? TimeProvider.System, NullLogger<EventProcessor>.Instance);
         var evt = Events.Stored(incoming.ExternalId, EventTypes.CustomerUpdated, incoming.Details);
 
         await processor.RunAsync(evt);
@@ -53,6 +55,47 @@ public sealed class EventProcessorTests
     }
 
     [Fact]
+    public async Task OneAttemptAllowed_FailsWithoutRetrying()
+    {
+        var view = await RunAsync(attempt => throw new InvalidOperationException($"ERP unavailable {attempt}"), new ProcessingOptions { MaxAttempts = 1 });
+
+        Assert.Equal((EventStates.Failed, 1), (view.State, view.Attempts));
+    }
+
+    /// <summary>The waits between attempts are on the processor's clock: 1 s, then doubling, capped at MaxBackoff.</summary>
+    [Fact]
+    public async Task FailingHandler_WaitsTheBackoffOnItsClock_DoublingUpToTheMax()
+    {
+        var time = new TimerCountingTime();
+        var attempts = 0;
+        var run = RunAsync(
+            attempt =>
+            {
+                Volatile.Write(ref attempts, attempt);
+                return attempt < 4 ? throw new InvalidOperationException("ERP unavailable") : DispatchResult.Processed;
+            },
+            new ProcessingOptions { MaxAttempts = 5, InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(3) },
+            time);
+        // Attempt n failed and its wait is on the clock.
+        Task FailedAndWaitingAsync(int attempt) => Eventually.MatchesAsync(
+            () => Task.FromResult((Volatile.Read(ref attempts), time.Timers)), a => a == (attempt, attempt), TimeSpan.FromSeconds(10), $"attempt {attempt} waiting");
+
+        await FailedAndWaitingAsync(1);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(1, Volatile.Read(ref attempts));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await FailedAndWaitingAsync(2);
+        time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.Equal(2, Volatile.Read(ref attempts));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await FailedAndWaitingAsync(3);
+        time.Advance(TimeSpan.FromSeconds(3)); // 4 s doubled, 3 s capped
+        var view = await run;
+
+        Assert.Equal((EventStates.Processed, 4), (view.State, view.Attempts));
+    }
+
+    [Fact]
     public async Task PermanentFailure_FailsAtOnce()
     {
         var view = await RunAsync(_ => throw new PermanentProcessingException("no customer id"));
@@ -66,6 +109,20 @@ public sealed class EventProcessorTests
         var view = await RunAsync(_ => DispatchResult.Ignored);
 
         Assert.Equal((EventStates.Ignored, 1), (view.State, view.Attempts));
+    }
+
+    /// <summary>A fake clock that counts the timers set on it (each wait between attempts sets one).</summary>
+    private sealed class TimerCountingTime : FakeTimeProvider
+    {
+        private int _timers;
+
+        public int Timers => Volatile.Read(ref _timers);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 
     /// <summary>Answers each attempt (1, 2, ...) as the test's script says.</summary>

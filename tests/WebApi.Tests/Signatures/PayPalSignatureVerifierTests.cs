@@ -43,7 +43,7 @@ public sealed class PayPalSignatureVerifierTests : IDisposable
 
     private static string Sign(RSA key, string transmissionTime, byte[] body, HashAlgorithmName? hash = null, string webhookId = WebhookId)
     {
-        var crc = Crc32.Compute(body).ToString(CultureInfo.InvariantCulture);
+        var crc = PayPalSignatureVerifier.BodyCrc(body);
         return Convert.ToBase64String(key.SignData(Utf8($"{TransmissionId}|{transmissionTime}|{webhookId}|{crc}"), hash ?? HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
@@ -71,9 +71,16 @@ public sealed class PayPalSignatureVerifierTests : IDisposable
     private async Task<SignatureResult> VerifyAsync(Dictionary<string, string> headers, byte[]? body = null, ProviderOptions? options = null, CountingHandler? handler = null) =>
         await Verifier(handler).VerifyAsync(Create(options ?? Options(), body ?? Body, headers), CancellationToken.None);
 
-    [Fact]
-    public void Crc32_CheckValue_MatchesZlib() =>
-        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
+    /// <summary>
+    /// The CRC-32 check value (zlib's crc32 of "123456789" is 0xCBF43926) in the form PayPal signs: unsigned decimal,
+    /// so a CRC with its top bit set is never written as a negative number.
+    /// </summary>
+    [Theory]
+    [InlineData("123456789", "3421780262")]
+    [InlineData("", "0")]
+    [InlineData("The quick brown fox jumps over the lazy dog", "1095738169")]
+    public void PayPalBodyCrc_KnownVectors_UnsignedDecimal(string body, string expected) =>
+        Assert.Equal(expected, PayPalSignatureVerifier.BodyCrc(Utf8(body)));
 
     [Fact]
     public async Task PayPalSignature_ValidWithCertificatePath_ReturnsValid() =>
@@ -166,6 +173,28 @@ public sealed class PayPalSignatureVerifierTests : IDisposable
         Assert.Equal(SignatureResult.Valid, await verifier.VerifyAsync(request, CancellationToken.None));
         Assert.Equal(1, handler.Requests);
         Assert.Equal(new Uri(CertUrl), handler.LastUri);
+    }
+
+    [Fact]
+    public async Task PayPalCertificates_ManyDistinctUrls_CacheStaysWithinItsSizeLimit()
+    {
+        var handler = new CountingHandler(_certificate.ExportCertificatePem());
+        using var source = new PayPalCertificateSource(new HandlerFactory(handler), NullLogger<PayPalCertificateSource>.Instance);
+        var options = Options(certificatePath: null);
+        string Url(int i) => $"https://api.paypal.com/v1/notifications/certs/CERT-{i}";
+        for (var i = 0; i < PayPalCertificateSource.MaxCachedCertificates; i++)
+        {
+            Assert.NotNull((await source.GetAsync(options, Url(i), CancellationToken.None)).Certificate);
+        }
+        Assert.Equal(PayPalCertificateSource.MaxCachedCertificates, source.CachedCount);
+        Assert.NotNull((await source.GetAsync(options, Url(0), CancellationToken.None)).Certificate);
+        Assert.Equal(PayPalCertificateSource.MaxCachedCertificates, handler.Requests); // the first one came from the cache
+
+        for (var i = PayPalCertificateSource.MaxCachedCertificates; i < PayPalCertificateSource.MaxCachedCertificates + 20; i++)
+        {
+            Assert.NotNull((await source.GetAsync(options, Url(i), CancellationToken.None)).Certificate);
+        }
+        Assert.InRange(source.CachedCount, 1, PayPalCertificateSource.MaxCachedCertificates);
     }
 
     [Fact]

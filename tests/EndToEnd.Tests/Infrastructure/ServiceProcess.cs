@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Orleans.Webhooks.Testing;
 
-namespace Orleans.Webhooks.EndToEnd.Tests;
+namespace Orleans.Webhooks.EndToEnd.Tests.Infrastructure;
 
 /// <summary>A silo or web API started as the real program, with its output kept for the failure message.</summary>
 public sealed class ServiceProcess : IAsyncDisposable

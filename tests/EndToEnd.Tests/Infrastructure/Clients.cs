@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orleans.Webhooks.EndToEnd.Tests;
+namespace Orleans.Webhooks.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// HTTP clients that connect from a chosen loopback address (127.0.0.0/8 is all loopback on Linux), so that one test

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orleans.Webhooks.EndToEnd.Tests;
+namespace Orleans.Webhooks.EndToEnd.Tests.Infrastructure;
 
 /// <summary>Deliveries signed the way a provider signs them.</summary>
 public static class Signing

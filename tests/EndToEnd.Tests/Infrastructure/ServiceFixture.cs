@@ -1,4 +1,4 @@
-namespace Orleans.Webhooks.EndToEnd.Tests;
+namespace Orleans.Webhooks.EndToEnd.Tests.Infrastructure;
 
 /// <summary>One silo and the web API, shared by the tests of a collection.</summary>
 public sealed class ServiceFixture : IAsyncLifetime

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Orleans.Webhooks.Testing;
 
-namespace Orleans.Webhooks.EndToEnd.Tests;
+namespace Orleans.Webhooks.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// One cluster of the real programs (silos plus a web API) on a database and ports of its own, configured only through

@@ -1,4 +1,4 @@
-namespace Orleans.Webhooks.EndToEnd.Tests;
+namespace Orleans.Webhooks.EndToEnd.Tests.Infrastructure;
 
 /// <summary>One silo and the web API with settings of a test class's own, shared by its tests (an <c>IClassFixture</c>).</summary>
 public abstract class ConfiguredServiceFixture(string database, int basePort, IReadOnlyDictionary<string, string> environment) : IAsyncLifetime
