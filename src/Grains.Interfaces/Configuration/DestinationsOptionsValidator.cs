@@ -14,6 +14,9 @@ public sealed class DestinationsOptionsValidator : IValidateOptions<Destinations
     /// <summary>Most changes in one POST: bounds a request's body and a receiver's transaction.</summary>
     public const int MaxBatch = 1000;
 
+    /// <summary>The longest wait between attempts of a failing batch.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromDays(1);
+
     public ValidateOptionsResult Validate(string? name, DestinationsOptions options)
     {
         var failures = new List<string>();
@@ -69,6 +72,11 @@ public sealed class DestinationsOptionsValidator : IValidateOptions<Destinations
         if (settings.InitialBackoff <= TimeSpan.Zero || settings.MaxBackoff < settings.InitialBackoff)
         {
             yield return "InitialBackoff, MaxBackoff: the initial backoff must be positive and at most MaxBackoff.";
+        }
+        if (settings.MaxBackoff > MaxBackoff)
+        {
+            // The pump's retry pipeline (Polly) takes waits of at most a day.
+            yield return "MaxBackoff: must be at most 1 day.";
         }
         if (settings.Concurrency is < 1 or > 256)
         {

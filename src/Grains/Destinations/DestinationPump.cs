@@ -33,8 +33,6 @@ internal sealed partial class DestinationPump(
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ErrorPause = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
-
     private ChangeWindow? _window;
     private (DestinationOptions Settings, ResiliencePipeline<int?> Pipeline)? _retries;
 
@@ -236,14 +234,12 @@ internal sealed partial class DestinationPump(
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                // Polly takes delays of at most a day; a longer wait is a day.
-                Delay = Min(settings.InitialBackoff, MaxWait),
-                MaxDelay = Min(settings.MaxBackoff, MaxWait),
+                Delay = settings.InitialBackoff,
+                MaxDelay = settings.MaxBackoff, // at most a day, as the options' validation holds it
             })
             .Build();
         _retries = (settings, pipeline);
         return pipeline;
-        static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
 
     /// <summary>Sets the change aside in destination_parked; false (it is retried) when that cannot be written.</summary>

@@ -23,20 +23,7 @@ public sealed class ChangeLogTests(ChangeLogTests.DatabaseFixture database) : IC
     private GroupCommitGrainStorage _storage = null!;
 
     /// <summary>One database for the class; each test starts from an empty log.</summary>
-    public sealed class DatabaseFixture : IAsyncLifetime
-    {
-        public string ConnectionString { get; private set; } = null!;
-
-        public NpgsqlDataSource DataSource { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            ConnectionString = await TestDatabase.CreateAsync("webhooks_test_changelog");
-            DataSource = NpgsqlDataSource.Create(ConnectionString);
-        }
-
-        public async Task DisposeAsync() => await DataSource.DisposeAsync();
-    }
+    public sealed class DatabaseFixture() : ClassDatabase("webhooks_test_changelog");
 
     public sealed class Viewed : IViewChangeSource
     {

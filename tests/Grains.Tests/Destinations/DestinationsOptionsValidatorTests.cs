@@ -94,7 +94,8 @@ public sealed class DestinationsOptionsValidatorTests
     [InlineData("Batch", "0")]
     [InlineData("Batch", "1001")]
     [InlineData("ParkAfter", "0")]
-    public void BatchOrParkAfterOutOfRange_NamesDestinationAndKey(string key, string value)
+    [InlineData("MaxBackoff", "1.00:00:01")]
+    public void SettingOutOfRange_NamesDestinationAndKey(string key, string value)
     {
         var message = Failure(new()
         {

@@ -18,20 +18,7 @@ public sealed class RetentionJobTests(RetentionJobTests.DatabaseFixture database
     private readonly NpgsqlDataSource _db = database.DataSource;
 
     /// <summary>One database for the class; each test starts from empty tables.</summary>
-    public sealed class DatabaseFixture : IAsyncLifetime
-    {
-        public string ConnectionString { get; private set; } = null!;
-
-        public NpgsqlDataSource DataSource { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            ConnectionString = await TestDatabase.CreateAsync("webhooks_test_retention");
-            DataSource = NpgsqlDataSource.Create(ConnectionString);
-        }
-
-        public async Task DisposeAsync() => await DataSource.DisposeAsync();
-    }
+    public sealed class DatabaseFixture() : ClassDatabase("webhooks_test_retention");
 
     public Task InitializeAsync() =>
         TestDatabase.ExecuteAsync(_connectionString, "TRUNCATE webhook_events, webhook_rejections, webhook_rejection_counts, changes, destination_state");
