@@ -344,7 +344,7 @@ check_answers() {
   [ "${TOTAL_DUPLICATES:-0}" = 0 ] || fail "$1: $TOTAL_DUPLICATES fresh events were answered 'duplicate'"
 }
 
-declare -A label warm rate e2e remote_dir p50 p99 hrate hp50 hp99 drain push rss other cpu
+declare -A label warm rate e2e remote_dir p50 p99 hrate hp50 hp99 drain push rss other cpu wal
 run_scenario() {
   local name="$1" server_pids=() url db processed_sql missing_sql pushed_sql="" scenario_start
   scenario_start="$(date +%s)"
@@ -363,6 +363,7 @@ run_scenario() {
   local cpu0="$work/$name.cpu0"
   case "$name" in product*) start_counters "$name" "${server_pids[@]:0:${#server_pids[@]}-1}" ;; esac
   [ "${BENCH_PROFILE:-0}" != 1 ] || start_profiles "$name" "$cpu0"
+  [ -z "$db" ] || wal_at_start "$cpu0"
   drive "$name" --warmup "$warmup" --warmup-max "$warmup_max" --duration "$duration" --half-duration 0 \
     --cpu-start "$cpu0" --cpu-pids "$(IFS=,; echo "${server_pids[*]}")" ${db:+--cpu-match "postgres: .* $db "}
   warm[$name]="${WARMUP_S:--}" rate[$name]="$FULL_RATE" p50[$name]="$FULL_P50_MS" p99[$name]="$FULL_P99_MS"
@@ -382,6 +383,8 @@ run_scenario() {
     [ -z "$done_s" ] || e2e[$name]="$(awk -v r="$FULL_RATE" -v d="$duration" -v t="$done_s" 'BEGIN { printf "%.0f", r * d / (d + t) }')"
   fi
   steady_cpu "$name" "$cpu0"
+  wal[$name]="n/a"
+  [ -z "$db" ] || steady_wal "$name" "$cpu0"
   [ -z "$db" ] || verify_stored "$name"
   local accepted="$TOTAL_ACCEPTED" others="$TOTAL_OTHER"
   drive "$name-half" --rate "$(awk -v r="$FULL_RATE" 'BEGIN { printf "%.1f", r / 2 }')" --half-duration "$half_duration"
@@ -420,6 +423,24 @@ steady_cpu() {
     }' "$cpu0" -)"
   cpu[$name]="${result%% *}"
   say "$name: CPU from the start of the full-load phase until its work was done ($FULL_ACCEPTED events): ${result#* }"
+}
+
+# The WAL PostgreSQL writes per event, over the same span as steady_cpu: wal_at_start CPU0 reads pg_stat_wal's byte count
+# (the whole server's: nothing else should run) as soon as the generator writes CPU0; steady_wal NAME CPU0 sets wal[NAME]
+# from the count now, per event accepted in the full-load phase (autovacuum's WAL in that span included).
+wal_bytes() { q postgres -c "SELECT wal_bytes FROM pg_stat_wal"; }
+wal_at_start() {
+  local cpu0="$1"
+  rm -f "$cpu0.wal"
+  ( for _ in $(seq 1 2000); do [ -s "$cpu0" ] && break; sleep 0.05; done; [ -s "$cpu0" ] && wal_bytes >"$cpu0.wal" ) &
+}
+steady_wal() {
+  local name="$1" cpu0="$2" start now
+  for _ in $(seq 1 50); do [ -s "$cpu0.wal" ] && break; sleep 0.1; done
+  start="$(cat "$cpu0.wal" 2>/dev/null)" now="$(wal_bytes)"
+  [ -n "$start" ] && [ "${FULL_ACCEPTED:-0}" -gt 0 ] || return 0
+  wal[$name]="$(awk -v a="$start" -v b="$now" -v n="$FULL_ACCEPTED" 'BEGIN { printf "%.0f", (b - a) / n }')"
+  say "$name: PostgreSQL wrote ${wal[$name]} bytes of WAL per event from the start of the full-load phase until its work was done"
 }
 
 # BENCH_PROFILE=1: where the product's processes spend their time in the full-load phase. By default dotnet-trace's
@@ -484,12 +505,12 @@ print_table() {
   local name
   printf '\nmachine: %s cores, %s, %s GiB RAM; load average before the run: %s\n\n' \
     "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$(free -g | awk '/^Mem:/ { print $2 }')" "$load_before"
-  printf '| scenario | warm-up s | accepted/s | end-to-end/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | all pushed after load | peak RSS MiB | CPU ms/event (steady) | remote directory ops/event | non-200 |\n'
-  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  printf '| scenario | warm-up s | accepted/s | end-to-end/s | p50 ms | p99 ms | half rate /s | p50 ms @half | p99 ms @half | all processed after load | all pushed after load | peak RSS MiB | CPU ms/event (steady) | WAL bytes/event | remote directory ops/event | non-200 |\n'
+  printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
   for name in $scenarios; do
     [ -n "${rate[$name]:-}" ] || continue
-    printf '| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${e2e[$name]:-n/a}" "${p50[$name]}" "${p99[$name]}" \
-      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${push[$name]}" "${rss[$name]}" "${cpu[$name]:--}" "${remote_dir[$name]:-n/a}" "${other[$name]}"
+    printf '| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${label[$name]}" "${warm[$name]}" "${rate[$name]}" "${e2e[$name]:-n/a}" "${p50[$name]}" "${p99[$name]}" \
+      "${hrate[$name]/-/0}" "${hp50[$name]}" "${hp99[$name]}" "${drain[$name]}" "${push[$name]}" "${rss[$name]}" "${cpu[$name]:--}" "${wal[$name]:-n/a}" "${remote_dir[$name]:-n/a}" "${other[$name]}"
   done
   printf '\nratio end-to-end product/same-work %s\n' "$(ratio "${e2e[product1]:-0}" "${e2e[same]:-0}")"
   printf 'ratio end-to-end product/naive %s\n' "$(ratio "${e2e[product1]:-0}" "${e2e[naive]:-0}")"

@@ -20,6 +20,12 @@ var secret = builder.Configuration["Naive:Secret"] is { Length: > 0 } value
 var dataSource = new NpgsqlDataSourceBuilder(connectionString);
 dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
 dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+// Like the product (WebhooksConfiguration.WithoutTlsOnLoopback): no TLS to a database on this host unless the string
+// asks for an SSL mode (BENCH_PG_OPTIONS).
+if (dataSource.ConnectionStringBuilder.Host is "127.0.0.1" or "localhost" && !connectionString.Contains("ssl", StringComparison.OrdinalIgnoreCase))
+{
+    dataSource.ConnectionStringBuilder.SslMode = SslMode.Disable;
+}
 builder.Services.AddSingleton(_ => dataSource.Build());
 var sameWork = builder.Configuration.GetValue<bool>("Naive:SameWork");
 builder.Services.AddSingleton(sp => new QueueStore(sp.GetRequiredService<NpgsqlDataSource>(), sameWork));

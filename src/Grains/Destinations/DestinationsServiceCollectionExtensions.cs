@@ -30,6 +30,9 @@ public static class DestinationsServiceCollectionExtensions
         services.AddSingleton<DestinationSender>();
         services.AddHostedService<DestinationKeepAlive>();
         services.AddHttpClient(DestinationSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // The factory's request logging (a scope and two log calls per POST, several POSTs per event) says nothing
+            // the pump does not: it logs a destination that starts failing, and its metrics count every POST.
+            .RemoveAllLoggers()
             // A redirect is not a delivery: it is a failure to fix in the destination's Url, not to follow.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
