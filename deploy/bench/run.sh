@@ -8,7 +8,7 @@
 # BENCH_HALF_DURATION (8 s),
 # BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive same product1 product2),
 # BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Disable'), BENCH_KEEP_LOGS=1 (keep the processes' logs),
-# BENCH_PUSH=0 (no push), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase; BENCH_PROFILER dotnet-trace or perf).
+# BENCH_PUSH=0 (no push), BENCH_PUSH_BATCH (100: changes per POST of the product's destination), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase; BENCH_PROFILER dotnet-trace or perf).
 # It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5103,
 # 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
 set -euo pipefail
@@ -208,7 +208,10 @@ start_product() {
   pushed_sql=""
   if [ "$push_enabled" = 1 ]; then
     start_receiver
-    env+=("Webhooks__Destinations__erp__Url=$receiver_url" "Webhooks__Destinations__erp__Secrets__0=$secret")
+    # Batched as the README advises for an ERP (BENCH_PUSH_BATCH, 100): the product's way of pushing to a business
+    # system; the same-work row POSTs each change on its own, as a cron job would.
+    env+=("Webhooks__Destinations__erp__Url=$receiver_url" "Webhooks__Destinations__erp__Secrets__0=$secret"
+      "Webhooks__Destinations__erp__Batch=${BENCH_PUSH_BATCH:-100}")
     # The destination's sender advances its cursor only over changes the receiver answered 2xx for.
     pushed_sql="SELECT COALESCE((SELECT last_seq FROM change_counter), 0) - COALESCE((SELECT cursor FROM destination_state WHERE name = 'erp'), 0)"
   fi

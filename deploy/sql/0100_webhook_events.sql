@@ -26,11 +26,10 @@ CREATE TABLE IF NOT EXISTS webhook_events
     CONSTRAINT webhook_events_pkey PRIMARY KEY (provider, external_id)
 );
 
--- Listing by state (and provider), newest first, without scanning every event.
+-- Listing by state, newest first, without scanning every event (by state and provider: this index or the provider's
+-- of 0161, whichever narrows more; see 0170).
 CREATE INDEX IF NOT EXISTS webhook_events_state_received_at
     ON webhook_events (state, received_at DESC);
-CREATE INDEX IF NOT EXISTS webhook_events_state_provider_received_at
-    ON webhook_events (state, provider, received_at DESC);
 -- The recovery sweep reads only events still waiting, which are few.
 CREATE INDEX IF NOT EXISTS webhook_events_pending_recover_at
     ON webhook_events (recover_at) WHERE state = 'received';
