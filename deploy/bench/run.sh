@@ -7,7 +7,7 @@
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_WARMUP (15 s at least), BENCH_WARMUP_MAX (35 s), BENCH_DURATION (10 s),
 # BENCH_HALF_DURATION (8 s),
 # BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive same product1 product2),
-# BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Disable'), BENCH_KEEP_LOGS=1 (keep the processes' logs),
+# BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Require'), BENCH_KEEP_LOGS=1 (keep the processes' logs),
 # BENCH_PUSH=0 (no push), BENCH_PUSH_BATCH (100: changes per POST of the product's destination), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase; BENCH_PROFILER dotnet-trace or perf).
 # It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5103,
 # 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
