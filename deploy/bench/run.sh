@@ -490,10 +490,18 @@ report_profiles() {
         { printf '\n%s: CPU samples, self (top 25):\n' "$title"; head -25 "$file.self" || true
           printf '%s: CPU samples, with callees (top 30):\n' "$title"; head -30 "$file.total" || true; } ;;
       *)
-        "$trace_tool" report "$file" topN -n 60 >"$file.self" 2>/dev/null || true
-        "$trace_tool" report "$file" topN -n 80 --inclusive >"$file.total" 2>/dev/null || true
-        { printf '\n%s: sampled thread time, exclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.self" | head -25 || true
-          printf '%s: sampled thread time, inclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.total" | head -30 || true; } ;;
+        # Busy samples only (deploy/bench/profile_top.py): shares of all samples would mostly measure waiting threads.
+        if command -v python3 >/dev/null 2>&1 \
+          && "$trace_tool" convert "$file" --format speedscope -o "${file%.nettrace}" >/dev/null 2>&1 \
+          && [ -s "${file%.nettrace}.speedscope.json" ]; then
+          printf '\n%s: sampled thread time, busy threads only:\n' "$title"
+          python3 "$BENCH_DIR/profile_top.py" "${file%.nettrace}.speedscope.json" 25 || true
+        else
+          "$trace_tool" report "$file" topN -n 60 >"$file.self" 2>/dev/null || true
+          "$trace_tool" report "$file" topN -n 80 --inclusive >"$file.total" 2>/dev/null || true
+          { printf '\n%s: sampled thread time, exclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.self" | head -25 || true
+            printf '%s: sampled thread time, inclusive, waits left out:\n' "$title"; grep -Ev "$idle_frames" "$file.total" | head -30 || true; }
+        fi ;;
     esac
   done | tee -a "$work/profiles.txt" >&2
   for pid in "${server_pids[@]}"; do rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"; done
