@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Streams;
+using Orleans.Webhooks.Grains.Processing;
 
 namespace Orleans.Webhooks.Grains.Routing;
 
@@ -14,54 +15,81 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// (<see cref="EventQueueBalancer"/>) and the queue grains' placement (<see cref="EventQueuePlacementDirector"/>) both
 /// call. A memory-stream queue grain therefore lives where its pulling agent runs: the agent's polls stay on the silo,
 /// and an event crosses silos at most once, from the silo that publishes it to the agent's.
-/// Queues go round the active silos in address order (queue i to silo i mod n), so every silo pulls as many queues as
-/// any other, give or take one. A silo that joins or leaves moves queues, and a queue grain follows its agent
-/// (<see cref="EventQueueFollowsAgentFilter"/>). Correctness never rests on this: an event a move drops stays
+/// The event partitions hash unevenly onto the queues (with 16 partitions over Orleans' 8 queues, one queue carries 5
+/// and four carry 1), so queues are dealt by the partitions they carry: the queue with the most partitions first, each
+/// to the silo carrying the fewest so far (then the fewest queues, then the first in address order). Every silo then
+/// routes about as many partitions as any other. A silo that joins or leaves moves queues, and a queue grain follows
+/// its agent (<see cref="EventQueueFollowsAgentFilter"/>). Correctness never rests on this: an event a move drops stays
 /// 'received' for the recovery sweep.
 /// </summary>
 public sealed class EventQueueOwners
 {
     private readonly IClusterMembershipService _membership;
     private readonly FrozenDictionary<Guid, QueueId> _queueOfGrain;
-    private ActiveSilos _active = new(MembershipVersion.MinValue, []);
+    private readonly QueueId[] _dealOrder;
+    private readonly FrozenDictionary<QueueId, int> _partitions;
+    private Assignment _current = new(MembershipVersion.MinValue, FrozenDictionary<QueueId, SiloAddress>.Empty);
 
-    public EventQueueOwners(IClusterMembershipService membership, IOptionsMonitor<HashRingStreamQueueMapperOptions> queueOptions)
+    public EventQueueOwners(
+        IClusterMembershipService membership,
+        IOptionsMonitor<HashRingStreamQueueMapperOptions> queueOptions,
+        IOptions<ProcessingOptions> processing)
     {
         _membership = membership;
         // The queues the memory stream provider itself makes from the same named options (MemoryAdapterFactory.Init).
-        Queues = [.. new HashRingBasedStreamQueueMapper(queueOptions.Get(EventStreams.ProviderName), EventStreams.ProviderName).GetAllQueues()];
+        var mapper = new HashRingBasedStreamQueueMapper(queueOptions.Get(EventStreams.ProviderName), EventStreams.ProviderName);
+        Queues = [.. mapper.GetAllQueues()];
         _queueOfGrain = Queues.ToFrozenDictionary(QueueGrainKey);
+        var partitions = Enumerable.Range(0, processing.Value.Partitions)
+            .Select(partition => mapper.GetQueueForStream(EventStreams.ForPartition(partition)))
+            .CountBy(queue => queue)
+            .ToDictionary();
+        _partitions = Queues.ToFrozenDictionary(queue => queue, queue => partitions.GetValueOrDefault(queue));
+        _dealOrder = [.. Queues.OrderByDescending(queue => _partitions[queue]).ThenBy(queue => queue.GetNumericId())];
     }
 
     public IReadOnlyList<QueueId> Queues { get; }
 
-    /// <summary>The silo that pulls <paramref name="queue"/> among <paramref name="orderedSilos"/> (see <see cref="Order"/>).</summary>
-    public static SiloAddress OwnerOf(QueueId queue, IReadOnlyList<SiloAddress> orderedSilos) =>
-        orderedSilos[(int)(queue.GetNumericId() % (uint)orderedSilos.Count)];
+    /// <summary>How many event partitions <paramref name="queue"/> carries.</summary>
+    public int PartitionsOf(QueueId queue) => _partitions[queue];
 
-    /// <summary>The order every silo puts the active silos in, whatever order its membership view lists them in.</summary>
-    public static SiloAddress[] Order(IEnumerable<SiloAddress> silos) => [.. silos.Order()];
+    /// <summary>The silo that pulls each queue when <paramref name="activeSilos"/> are active (none when none is).</summary>
+    public FrozenDictionary<QueueId, SiloAddress> Assign(IEnumerable<SiloAddress> activeSilos)
+    {
+        // Ordered, so that every silo deals alike whatever order its membership view lists the silos in.
+        var silos = activeSilos.Order().ToArray();
+        if (silos.Length == 0)
+        {
+            return FrozenDictionary<QueueId, SiloAddress>.Empty;
+        }
+        var load = new (int Partitions, int Queues)[silos.Length];
+        var owners = new Dictionary<QueueId, SiloAddress>(Queues.Count);
+        foreach (var queue in _dealOrder)
+        {
+            var lightest = 0;
+            for (var i = 1; i < silos.Length; i++)
+            {
+                if (load[i].CompareTo(load[lightest]) < 0)
+                {
+                    lightest = i;
+                }
+            }
+            load[lightest] = (load[lightest].Partitions + _partitions[queue], load[lightest].Queues + 1);
+            owners[queue] = silos[lightest];
+        }
+        return owners.ToFrozenDictionary();
+    }
 
     /// <summary>The queues <paramref name="silo"/> pulls when <paramref name="activeSilos"/> are active.</summary>
-    public QueueId[] QueuesOf(SiloAddress silo, IEnumerable<SiloAddress> activeSilos)
-    {
-        var ordered = Order(activeSilos);
-        return ordered.Length == 0 ? [] : [.. Queues.Where(queue => OwnerOf(queue, ordered).Equals(silo))];
-    }
+    public QueueId[] QueuesOf(SiloAddress silo, IEnumerable<SiloAddress> activeSilos) =>
+        [.. Assign(activeSilos).Where(owner => owner.Value.Equals(silo)).Select(owner => owner.Key).OrderBy(queue => queue.GetNumericId())];
 
     /// <summary>
     /// The silo that pulls the queue <paramref name="grain"/> holds, in this silo's current view of the cluster; null for
     /// a grain that holds no queue of the event stream, or while no silo is active.
     /// </summary>
-    public SiloAddress? CurrentOwnerOf(GrainId grain)
-    {
-        if (!TryGetQueue(grain, out var queue))
-        {
-            return null;
-        }
-        var silos = ActiveNow();
-        return silos.Length == 0 ? null : OwnerOf(queue, silos);
-    }
+    public SiloAddress? CurrentOwnerOf(GrainId grain) =>
+        TryGetQueue(grain, out var queue) && CurrentAssignment().TryGetValue(queue, out var owner) ? owner : null;
 
     /// <summary>The queue of the event stream that a memory-stream queue grain holds.</summary>
     public bool TryGetQueue(GrainId grain, out QueueId queue)
@@ -70,17 +98,17 @@ public sealed class EventQueueOwners
         return grain.TryGetGuidKey(out var key, out _) && _queueOfGrain.TryGetValue(key, out queue);
     }
 
-    private SiloAddress[] ActiveNow()
+    private FrozenDictionary<QueueId, SiloAddress> CurrentAssignment()
     {
-        // Ordered once per membership version: the queue grains ask on every call.
+        // Dealt once per membership version: the queue grains ask on every call.
         var snapshot = _membership.CurrentSnapshot;
-        var active = Volatile.Read(ref _active);
-        if (active.Version != snapshot.Version)
+        var current = Volatile.Read(ref _current);
+        if (current.Version != snapshot.Version)
         {
-            active = new ActiveSilos(snapshot.Version, Order(snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)));
-            Volatile.Write(ref _active, active);
+            current = new Assignment(snapshot.Version, Assign(snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)));
+            Volatile.Write(ref _current, current);
         }
-        return active.Silos;
+        return current.Owners;
     }
 
     /// <summary>
@@ -98,5 +126,5 @@ public sealed class EventQueueOwners
         return new Guid(bytes);
     }
 
-    private sealed record ActiveSilos(MembershipVersion Version, SiloAddress[] Silos);
+    private sealed record Assignment(MembershipVersion Version, FrozenDictionary<QueueId, SiloAddress> Owners);
 }
