@@ -87,6 +87,8 @@ public static class WebhooksSiloBuilderExtensions
         silo.AddMemoryStreams(EventStreams.ProviderName, streams =>
         {
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            // Each queue grain on the silo whose pulling agent takes its queue: an event crosses silos at most once.
+            streams.UseEventQueueLocality();
             streams.ConfigureCacheEviction(eviction => eviction.Configure(cache =>
             {
                 cache.DataMinTimeInCache = TimeSpan.FromSeconds(10);

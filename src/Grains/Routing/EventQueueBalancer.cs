@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Orleans.Webhooks.Grains.Routing;
+
+/// <summary>
+/// Gives this silo's pulling agents the event-stream queues that <see cref="EventQueueOwners"/> assigns to it, the
+/// same assignment the queue grains are placed by (Orleans' default balancer follows its consistent ring instead, which
+/// placement cannot see).
+/// </summary>
+internal sealed class EventQueueBalancer(EventQueueOwners owners, IServiceProvider services, ILogger<EventQueueBalancer> logger)
+    : QueueBalancerBase(services, logger)
+{
+    private QueueId[] _mine = [];
+
+    public static IStreamQueueBalancer Create(IServiceProvider services, string name) =>
+        ActivatorUtilities.CreateInstance<EventQueueBalancer>(services);
+
+    public override Task Initialize(IStreamQueueMapper queueMapper)
+    {
+        if (!queueMapper.GetAllQueues().ToHashSet().SetEquals(owners.Queues))
+        {
+            throw new InvalidOperationException($"The stream provider '{EventStreams.ProviderName}' has other queues than the queue placement knows: configure its partitioning through HashRingStreamQueueMapperOptions.");
+        }
+        return base.Initialize(queueMapper);
+    }
+
+    public override IEnumerable<QueueId> GetMyQueues() => Volatile.Read(ref _mine);
+
+    protected override void OnClusterMembershipChange(HashSet<SiloAddress> activeSilos)
+    {
+        var mine = owners.QueuesOf(SiloAddress, activeSilos);
+        if (!mine.SequenceEqual(Volatile.Read(ref _mine)))
+        {
+            Volatile.Write(ref _mine, mine);
+            NotifyListeners().Ignore();
+        }
+    }
+}

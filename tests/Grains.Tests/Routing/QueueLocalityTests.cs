@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.TestingHost;
+using Orleans.Webhooks.Grains.Interfaces.Ingestion;
+using Orleans.Webhooks.Grains.Processing;
+using Orleans.Webhooks.Grains.Routing;
+using Orleans.Webhooks.Silo;
+using Orleans.Webhooks.Testing;
+
+namespace Orleans.Webhooks.Grains.Tests.Routing;
+
+/// <summary>
+/// Where the event stream's queue grains live on a real cluster, as Orleans itself reports it: its streaming diagnostics
+/// name the silo of each queue's pulling agent, its management grain the silo of each activation. The silos start one
+/// after the other, so the first silo's agents activate every queue grain before the second takes half the queues.
+/// A cluster of its own per test: the second test adds a silo.
+/// </summary>
+public sealed class QueueLocalityTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Settling = TimeSpan.FromSeconds(60);
+
+    private static int _clusters;
+
+    private readonly PullingAgents _agents = new();
+    private InProcessTestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        // A database per test: recreating one that the previous test's connection pool still holds breaks that pool.
+        var connectionString = await TestDatabase.CreateAsync($"webhooks_test_locality{Interlocked.Increment(ref _clusters)}");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // No recovery sweep within the test: an event is processed because the stream delivered it.
+            ["Webhooks:Processing:RecoverAfter"] = "01:00:00",
+        }).Build();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<IEventDispatcher>(services => new FaultInjectingDispatcher(
+                new EventDispatcher(services.GetRequiredService<IGrainFactory>()),
+                services.GetRequiredService<IGrainContextAccessor>(),
+                services.GetRequiredService<ILocalSiloDetails>()));
+            silo.AddWebhooksSiloServices(configuration, connectionString);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _agents.Dispose();
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TwoSilos_EveryQueueGrainOnTheSiloOfItsPullingAgent_EventsProcessedThroughTheStream()
+    {
+        var settled = await Eventually.MatchesAsync(PlacesAsync, AllLocal, Settling, "every queue grain beside its pulling agent");
+        // 16 partitions hash onto 8 queues as 5, 3, 2, 2, 1, 1, 1, 1: dealt by partitions, each silo routes 8.
+        Assert.Equal([8, 8], PartitionsPerSilo(settled));
+
+        await PublishAndProcessAsync();
+
+        var after = await PlacesAsync();
+        Assert.True(AllLocal(after), $"after processing: {after}");
+    }
+
+    [Fact]
+    public async Task ThirdSiloJoins_QueueGrainsFollowTheirAgents_EventsProcessedThroughTheStream()
+    {
+        await Eventually.MatchesAsync(PlacesAsync, AllLocal, Settling, "two silos settled");
+
+        await _cluster.StartAdditionalSiloAsync();
+
+        var settled = await Eventually.MatchesAsync(PlacesAsync, places => AllLocal(places) && places.Queues.Select(q => q.Agents.Single()).Distinct().Count() == 3,
+            Settling, "every queue grain beside its pulling agent on three silos");
+        Assert.Equal([5, 5, 6], PartitionsPerSilo(settled));
+        await PublishAndProcessAsync();
+    }
+
+    /// <summary>Every queue pulled by one agent, held by one activation on the agent's silo, and no queue grain unknown to the placement.</summary>
+    private static bool AllLocal(Places places) =>
+        places.Unrecognised == 0
+        && places.Queues.All(q => q.Agents.Length == 1 && q.Activations.Length == 1 && q.Agents[0].Equals(q.Activations[0]));
+
+    /// <summary>How many event partitions the agents of each silo pull, fewest first.</summary>
+    private int[] PartitionsPerSilo(Places places)
+    {
+        var owners = _cluster.GetSiloServiceProvider().GetRequiredService<EventQueueOwners>();
+        return [.. places.Queues.GroupBy(q => q.Agents.Single()).Select(silo => silo.Sum(q => owners.PartitionsOf(q.Queue))).Order()];
+    }
+
+    private async Task PublishAndProcessAsync()
+    {
+        var incoming = Enumerable.Range(0, 32)
+            .Select(_ => Events.Incoming(Events.NewId("evt"), EventTypes.PaymentCompleted, new EventDetails { ObjectId = Events.NewId("pay"), Amount = 1m, Currency = "usd" }))
+            .ToArray();
+        await Task.WhenAll(incoming.Select(e => _cluster.Client.GetGrain<IEventGrain>(e.Key).AcceptAsync(e)));
+
+        var query = _cluster.Client.GetGrain<IEventQueryGrain>(0);
+        var states = await Eventually.MatchesAsync(
+            async () => await Task.WhenAll(incoming.Select(async e => (await query.GetAsync(e.Provider, e.ExternalId))?.State)),
+            all => all.All(state => state == EventStates.Processed), because: "every event processed");
+        Assert.All(states, state => Assert.Equal(EventStates.Processed, state));
+        Assert.All(incoming, e => Assert.NotEmpty(FaultInjectingDispatcher.RoutesOf(e.Key)));
+    }
+
+    private async Task<Places> PlacesAsync()
+    {
+        var owners = _cluster.GetSiloServiceProvider().GetRequiredService<EventQueueOwners>();
+        var silos = _cluster.GetActiveSilos().Select(s => s.SiloAddress).ToHashSet();
+        var statistics = await _cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var queueGrains = statistics.Where(s => s.GrainType.StartsWith(typeof(MemoryStreamQueueGrain).FullName!, StringComparison.Ordinal)).ToArray();
+        var queues = owners.Queues.Select(queue => new QueuePlace(
+            queue,
+            _agents.PullersOf(queue, silos),
+            [.. queueGrains.Where(a => owners.TryGetQueue(a.GrainId, out var held) && held.Equals(queue)).Select(a => a.SiloAddress)])).ToArray();
+        return new Places(queues, queueGrains.Count(a => !owners.TryGetQueue(a.GrainId, out _)));
+    }
+
+    private sealed record QueuePlace(QueueId Queue, SiloAddress[] Agents, SiloAddress[] Activations)
+    {
+        public override string ToString() => $"{Queue}: agents [{string.Join(", ", Agents.AsEnumerable())}], activations [{string.Join(", ", Activations.AsEnumerable())}]";
+    }
+
+    private sealed record Places(QueuePlace[] Queues, int Unrecognised)
+    {
+        public override string ToString() => $"{Unrecognised} queue grains unrecognised; {string.Join("; ", Queues.AsEnumerable())}";
+    }
+}
