@@ -31,9 +31,14 @@ public sealed class ProcessingOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Stream partitions, each with its own router activation; a silo's publisher sends its batches to them in turn.</summary>
+    /// <summary>
+    /// Stream partitions, each with its own router activation; a silo's publisher sends its batches to them in turn. One
+    /// per queue of the stream (Orleans' memory streams have 8): fewer partitions carry more events per stream message
+    /// (each message costs a queue call, a poll and a delivery), and the queues spread evenly over the silos
+    /// (deploy/bench/README.md has the measurements).
+    /// </summary>
     [Range(1, 1024)]
-    public int Partitions { get; set; } = 16;
+    public int Partitions { get; set; } = 8;
 
     /// <summary>
     /// How long a silo gathers stored events before putting them on the stream as one batch. Not on the way to the
@@ -44,7 +49,7 @@ public sealed class ProcessingOptions
 
     /// <summary>Events of one partition being processed at once; bounds the database connections processing can take.</summary>
     [Range(1, 1024)]
-    public int MaxInFlightPerPartition { get; set; } = 16;
+    public int MaxInFlightPerPartition { get; set; } = 32;
 
     [ValidateObjectMembers]
     public StorageOptions Storage { get; set; } = new();

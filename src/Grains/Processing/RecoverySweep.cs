@@ -34,8 +34,8 @@ internal sealed partial class RecoverySweep(
         {
             return;
         }
-        // As many runs at once as the routers of four partitions: enough to drain a backlog at the silo's capacity.
-        var concurrency = settings.MaxInFlightPerPartition * 4;
+        // As many runs at once as the routers of two partitions: enough to drain a backlog at the silo's capacity.
+        var concurrency = settings.MaxInFlightPerPartition * 2;
         var window = new MembershipWindow(time);
         using var timer = new PeriodicTimer(settings.SweepInterval, time);
         // The interval follows the window: shortened as soon as a change opens it, restored at the first tick after it

@@ -15,8 +15,8 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// (<see cref="EventQueueBalancer"/>) and the queue grains' placement (<see cref="EventQueuePlacementDirector"/>) both
 /// call. A memory-stream queue grain therefore lives where its pulling agent runs: the agent's polls stay on the silo,
 /// and an event crosses silos at most once, from the silo that publishes it to the agent's.
-/// The event partitions hash unevenly onto the queues (with 16 partitions over Orleans' 8 queues, one queue carries 5
-/// and four carry 1), so queues are dealt by the partitions they carry: the queue with the most partitions first, each
+/// The event partitions hash unevenly onto the queues (as many partitions as queues still leave some queues with two
+/// and some with none), so queues are dealt by the partitions they carry: the queue with the most partitions first, each
 /// to the silo carrying the fewest so far (then the fewest queues, then the first in address order). Every silo then
 /// routes about as many partitions as any other. A silo that joins or leaves moves queues, and a queue grain follows
 /// its agent (<see cref="EventQueueFollowsAgentFilter"/>). Correctness never rests on this: an event a move drops stays
