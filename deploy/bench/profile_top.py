@@ -4,8 +4,8 @@ speedscope (dotnet-trace convert --format speedscope).
 
 dotnet-trace samples every managed thread about every 10 ms, running or waiting; a thread waiting for work (a thread
 pool worker parked on its semaphore, a socket event loop in epoll, a timer thread asleep) shows as a stack ending in a
-wait. Shares of all samples therefore mostly measure waiting. This report keeps only the busy samples (the leaf frame
-is CPU_TIME, or native code not called from a wait) and gives each frame's share of them: exclusive (the frame under
+wait. Shares of all samples therefore mostly measure waiting. This report keeps only the busy samples (the innermost frame is
+not a wait, whatever the runtime's CPU_TIME / UNMANAGED_CODE_TIME marker says) and gives each frame's share of them: exclusive (the frame under
 the leaf) and inclusive (the frame anywhere on the stack), the way a CPU profiler would.
 
 Usage: profile_top.py FILE.speedscope.json [TOP]   (TOP: how many frames in each list, default 25)
@@ -17,7 +17,9 @@ import sys
 
 WAITING = re.compile(
     r"Wait|Sleep|Semaphore|EventLoop|epoll|Monitor\.|Blocking|Park|StartCallback|WorkerThreadStart|Interop\+Sys\.Read|"
-    r"Join|TimerQueue\.TimerThread|GateThread|PollForValues|CollectWorker|ExporterProc|RunPlatformWatchdog|RunComponentWatchdog")
+    r"Join|TimerQueue\.TimerThread|GateThread|PollForValues|CollectWorker|ExporterProc|RunPlatformWatchdog|RunComponentWatchdog|"
+    # A thread held at a GC safe point waits for the GC threads, whose own work the managed samples do not show.
+    r"PollGC")
 # Frames that say nothing about the code (the runtime's own markers and the thread roots).
 MARKERS = {"CPU_TIME", "UNMANAGED_CODE_TIME", "Threads", "(Non-Activities)", "?!?"}
 
@@ -43,12 +45,11 @@ def busy_stacks(doc):
 
 
 def is_busy(stack):
-    if not stack:
-        return False
-    leaf = stack[-1]
-    if leaf == "UNMANAGED_CODE_TIME" and len(stack) > 1:
-        leaf = stack[-2]
-    return not WAITING.search(leaf)
+    """Whether the innermost real frame (under the runtime's CPU_TIME / UNMANAGED_CODE_TIME markers) is not a wait.
+    The markers cannot be trusted for that: the socket event loop's thread is marked CPU_TIME at most of its samples
+    while /proc shows it using a few per cent of the process's CPU."""
+    named = [frame for frame in stack if frame not in MARKERS]
+    return bool(named) and not WAITING.search(named[-1])
 
 
 def short(name):

@@ -22,13 +22,22 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync("webhooks_test_grains");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        Cluster = await DeployAsync(ConnectionString, new Dictionary<string, string?>
         {
             ["Webhooks:Processing:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Webhooks:Processing:InitialBackoff"] = "00:00:00.050",
             ["Webhooks:Processing:RecoverAfter"] = "00:00:03",
             ["Webhooks:Processing:SweepInterval"] = "00:00:00.500",
-        }).Build();
+        });
+    }
+
+    /// <summary>
+    /// Starts two silos with the product's services on <paramref name="connectionString"/> and the given settings, each
+    /// dispatching through a <see cref="FaultInjectingDispatcher"/> (which records where every event was routed).
+    /// </summary>
+    public static async Task<InProcessTestCluster> DeployAsync(string connectionString, IReadOnlyDictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -36,10 +45,11 @@ public sealed class ClusterFixture : IAsyncLifetime
                 new EventDispatcher(services.GetRequiredService<IGrainFactory>()),
                 services.GetRequiredService<IGrainContextAccessor>(),
                 services.GetRequiredService<ILocalSiloDetails>()));
-            silo.AddWebhooksSiloServices(configuration, ConnectionString);
+            silo.AddWebhooksSiloServices(configuration, connectionString);
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     public async Task DisposeAsync()

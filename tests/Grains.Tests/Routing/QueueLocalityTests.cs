@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
 using Orleans.Runtime;
@@ -7,7 +6,6 @@ using Orleans.TestingHost;
 using Orleans.Webhooks.Grains.Interfaces.Ingestion;
 using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
-using Orleans.Webhooks.Silo;
 using Orleans.Webhooks.Testing;
 
 namespace Orleans.Webhooks.Grains.Tests.Routing;
@@ -31,22 +29,8 @@ public sealed class QueueLocalityTests : IAsyncLifetime
     {
         // A database per test: recreating one that the previous test's connection pool still holds breaks that pool.
         var connectionString = await TestDatabase.CreateAsync($"webhooks_test_locality{Interlocked.Increment(ref _clusters)}");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            // No recovery sweep within the test: an event is processed because the stream delivered it.
-            ["Webhooks:Processing:RecoverAfter"] = "01:00:00",
-        }).Build();
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.AddSingleton<IEventDispatcher>(services => new FaultInjectingDispatcher(
-                new EventDispatcher(services.GetRequiredService<IGrainFactory>()),
-                services.GetRequiredService<IGrainContextAccessor>(),
-                services.GetRequiredService<ILocalSiloDetails>()));
-            silo.AddWebhooksSiloServices(configuration, connectionString);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        // No recovery sweep within the test: an event is processed because the stream delivered it.
+        _cluster = await ClusterFixture.DeployAsync(connectionString, new Dictionary<string, string?> { ["Webhooks:Processing:RecoverAfter"] = "01:00:00" });
     }
 
     public async Task DisposeAsync()
