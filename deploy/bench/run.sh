@@ -8,7 +8,8 @@
 # BENCH_HALF_DURATION (8 s),
 # BENCH_DRAIN_TIMEOUT (60 s; --long: 900 s), BENCH_SAMPLE_INTERVAL (--long: 10 s), BENCH_SCENARIOS (ceiling naive same product1 product2),
 # BENCH_PG_OPTIONS (added to the naive's and the product's connection strings, e.g. 'SSL Mode=Require'), BENCH_KEEP_LOGS=1 (keep the processes' logs),
-# BENCH_PUSH=0 (no push), BENCH_PUSH_BATCH (100: changes per POST of the product's destination), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase; BENCH_PROFILER dotnet-trace or perf).
+# BENCH_PUSH=0 (no push), BENCH_PUSH_BATCH (100: changes per POST of the product's destination), BENCH_CUSTOMERS
+# (100000: how many customers the events name; 10 makes each a busy object), BENCH_PROFILE=1 (the top frames of the product's processes in the full-load phase; BENCH_PROFILER dotnet-trace or perf).
 # It uses databases of its own (webhooks_bench, webhooks_bench_naive, dropped and created fresh) and ports 5100-5103,
 # 11150+ and 30150+, so it can run beside deploy/local/run.sh. Everything it starts is stopped when it ends.
 set -euo pipefail
@@ -24,13 +25,14 @@ while [ $# -gt 0 ]; do
     --long)
       mode=long; shift
       if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then long_events="$1"; shift; fi ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (usage: deploy/bench/run.sh [--long [N]])" ;;
   esac
 done
 [ "$long_events" -gt 0 ] || die "--long needs a positive number of events"
 
 connections="${BENCH_CONNECTIONS:-64}"
+customers="${BENCH_CUSTOMERS:-100000}"
 # Warm-up until the rate levels off (at least BENCH_WARMUP, at most BENCH_WARMUP_MAX seconds): a service runs for days,
 # and the first 20-40 s of a silo under full load on two cores are spent in the tiered JIT, which is not its speed.
 warmup="${BENCH_WARMUP:-15}"
@@ -275,7 +277,7 @@ drive() {
   shift
   unset FULL_RATE FULL_P50_MS FULL_P99_MS HALF_RATE HALF_P50_MS HALF_P99_MS HALF_OFFERED LONG_RATE LONG_P50_MS LONG_P99_MS \
     TOTAL_ACCEPTED TOTAL_OTHER TOTAL_OTHER_DETAIL TOTAL_DUPLICATES LOAD_END_MS GENERATOR_CPU_S WARMUP_S FULL_ACCEPTED
-  dotnet "$generator" --url "$url" --secret "$secret" --tag "$run_id$name" --connections "$connections" \
+  dotnet "$generator" --url "$url" --secret "$secret" --tag "$run_id$name" --connections "$connections" --customers "$customers" \
     --results "$work/$name.results" --ids "$work/$name.ids" "$@" 2> >(tee "$work/$name.load.log" | sed 's/^/    /' >&2) \
     || die "the load generator failed (see $work/$name.load.log)"
   # shellcheck disable=SC1090

@@ -7,7 +7,7 @@ public sealed record Options(
     Uri Url, string Secret, string Tag, int Connections, double WarmupSeconds, double WarmupMaxSeconds, double WarmupWindowSeconds,
     double DurationSeconds, double HalfSeconds, double? Rate,
     long? Count, int Block, int WarmupBlock, int MaxBlock, double MinRate, string? ResultsFile, string? IdsFile,
-    string? TimelineFile, string? CpuStartFile, IReadOnlyList<int> CpuPids, string? CpuMatch)
+    string? TimelineFile, string? CpuStartFile, IReadOnlyList<int> CpuPids, string? CpuMatch, int Customers)
 {
     public static Options Parse(string[] args)
     {
@@ -44,6 +44,12 @@ public sealed record Options(
             values.GetValueOrDefault("timeline"),
             values.GetValueOrDefault("cpu-start"),
             [.. Get("cpu-pids", " ").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))],
-            values.GetValueOrDefault("cpu-match"));
+            values.GetValueOrDefault("cpu-match"),
+            Customers((int)Number("customers", RequestBlock.MaxCustomers)));
+    }
+
+    private static int Customers(int customers) => customers is >= 1 and <= RequestBlock.MaxCustomers
+        ? customers
+        : throw new ArgumentException($"--customers must be 1 to {RequestBlock.MaxCustomers}, got {customers}");
     }
 }

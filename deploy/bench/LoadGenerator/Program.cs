@@ -19,7 +19,7 @@ long nextSeq = 0;
 
 RequestBlock Build(int count)
 {
-    var block = RequestBlock.Build(options.Tag, nextSeq, count, secret);
+    var block = RequestBlock.Build(options.Tag, nextSeq, count, secret, options.Customers);
     nextSeq += count;
     blocks.Add(block);
     return block;

@@ -76,9 +76,9 @@ public sealed class RequestBlock
 
     public static string EventIdOf(string tag, long seq) => $"evt_{tag}_{seq:D10}";
 
-    public static RequestBlock Build(string tag, long firstSeq, int count, byte[] secret)
+    public static RequestBlock Build(string tag, long firstSeq, int count, byte[] secret, int customers = MaxCustomers)
     {
-        var bodyLength = BodyOf(tag, firstSeq).Length;
+        var bodyLength = BodyOf(tag, firstSeq, customers).Length;
         if ((long)bodyLength * count > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(count), "Too many requests for one block.");
@@ -91,7 +91,7 @@ public sealed class RequestBlock
             for (var i = part; i < count; i += Environment.ProcessorCount)
             {
                 var body = bodies.AsSpan(i * bodyLength, bodyLength);
-                Encoding.UTF8.GetBytes(BodyOf(tag, firstSeq + i), body);
+                Encoding.UTF8.GetBytes(BodyOf(tag, firstSeq + i, customers), body);
                 HMACSHA256.HashData(secret, body, mac);
                 signatures[i] = Convert.ToHexStringLower(mac);
             }
@@ -99,8 +99,12 @@ public sealed class RequestBlock
         return new RequestBlock(tag, firstSeq, count, bodies, bodyLength, signatures);
     }
 
-    // Fixed width: the sequence number is zero-padded, the amount always has four digits, the customer five: one of
-    // 100,000 customers, as a shop's payments name many customers (each event also changes its customer).
-    private static string BodyOf(string tag, long seq) =>
-        $$$"""{"id":"{{{EventIdOf(tag, seq)}}}","type":"payment.completed","data":{"id":"pay_{{{tag}}}_{{{seq:D10}}}","amount":{{{1000 + (seq % 9000)}}},"currency":"usd","customer":"cus_{{{seq % 100_000:D5}}}"}}""";
+    /// <summary>The most customers the bodies name (five digits).</summary>
+    public const int MaxCustomers = 100_000;
+
+    // Fixed width: the sequence number is zero-padded, the amount always has four digits, the customer five: by default
+    // one of 100,000 customers, as a shop's payments name many customers (each event also changes its customer); fewer
+    // (--customers) make each customer a busy object that many events reach at once.
+    private static string BodyOf(string tag, long seq, int customers) =>
+        $$$"""{"id":"{{{EventIdOf(tag, seq)}}}","type":"payment.completed","data":{"id":"pay_{{{tag}}}_{{{seq:D10}}}","amount":{{{1000 + (seq % 9000)}}},"currency":"usd","customer":"cus_{{{seq % customers:D5}}}"}}""";
 }

@@ -13,6 +13,7 @@ namespace Orleans.Webhooks.Grains.Customers;
 /// </summary>
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
+[Orleans.Concurrency.Reentrant] // events that arrive while it writes are applied in its next write (see DomainGrain)
 internal sealed class CustomerGrain([PersistentState(DomainKinds.Customer, StorageNames.Domain)] IPersistentState<CustomerState> state, DomainServices services)
     : DomainGrain<CustomerState, CustomerView>(state, DomainKinds.Customer, services), ICustomerGrain
 {

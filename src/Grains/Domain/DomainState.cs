@@ -50,8 +50,14 @@ public abstract class DomainState : IViewChangeSource
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ViewHash { get; set; }
 
+    private readonly List<ViewChange> _pendingChanges = [];
+
     [JsonIgnore]
-    public ViewChange? PendingChange { get; set; }
+    public IReadOnlyList<ViewChange> PendingChanges => _pendingChanges;
+
+    public void AddPendingChange(ViewChange change) => _pendingChanges.Add(change);
+
+    public void ClearPendingChanges() => _pendingChanges.Clear();
 
     [JsonIgnore]
     public bool IsEmpty => Applied.Count == 0 && Format1AppliedKeys is not { Count: > 0 };

@@ -16,6 +16,7 @@ namespace Orleans.Webhooks.Grains.Orders;
 /// </summary>
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
+[Orleans.Concurrency.Reentrant] // events that arrive while it writes are applied in its next write (see DomainGrain)
 internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageNames.Domain)] IPersistentState<OrderState> state, DomainServices services)
     : DomainGrain<OrderState, OrderView>(state, DomainKinds.Order, services), IOrderGrain
 {
@@ -60,22 +61,16 @@ internal sealed class OrderGrain([PersistentState(DomainKinds.Order, StorageName
     public Task<ApplyResult> PaymentAsync(WebhookEvent evt, PaymentSummary payment) => ApplyAsync(evt, payment, () => NotePaidByProvider(evt));
 
     /// <summary>The event's own facts once, and the payment's summary when it is newer than the one the order has.</summary>
-    private async Task<ApplyResult> ApplyAsync(WebhookEvent evt, PaymentSummary? payment, Action apply)
+    private Task<ApplyResult> ApplyAsync(WebhookEvent evt, PaymentSummary? payment, Action apply) => ApplyAsync(evt, isNew =>
     {
-        var applied = false;
-        await ApplyAsync(evt, isNew =>
+        if (isNew)
         {
-            if (isNew)
-            {
-                apply();
-                State.Customer = CustomerNaming.Note(State.Customer, evt.Details.CustomerId, evt.Key, Now);
-            }
-            var folded = payment is not null && Fold(payment);
-            applied = isNew;
-            return isNew || folded;
-        });
-        return CustomerNaming.Result(State.Customer, applied, Now);
-    }
+            apply();
+            State.Customer = CustomerNaming.Note(State.Customer, evt.Details.CustomerId, evt.Key, Now);
+        }
+        var folded = payment is not null && Fold(payment);
+        return isNew || folded;
+    }, applied => CustomerNaming.Result(State.Customer, applied, Now));
 
     /// <summary>Keeps the payment's summary of the highest version: repeats and late arrivals of older ones change nothing.</summary>
     private bool Fold(PaymentSummary payment)

@@ -16,6 +16,7 @@ namespace Orleans.Webhooks.Grains.Payments;
 [CollectionAgeLimit(ShortLivedGrain.AgeLimit)]
 [Orleans.Placement.PreferLocalPlacement]
 [Orleans.GrainDirectory.GrainDirectory(SiloLocalGrainDirectory.Name)]
+[Orleans.Concurrency.Reentrant] // events that arrive while it writes are applied in its next write (see DomainGrain)
 internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, StorageNames.Domain)] IPersistentState<PaymentState> state, DomainServices services)
     : DomainGrain<PaymentState, PaymentView>(state, DomainKinds.Payment, services), IPaymentGrain
 {
@@ -95,9 +96,9 @@ internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, Storage
     });
 
     /// <summary>Applies the event once (with a new version of the state) and answers with the summary either way.</summary>
-    private async Task<ApplyResult> ApplyAsync(WebhookEvent evt, Action apply)
+    private Task<ApplyResult> ApplyAsync(WebhookEvent evt, Action apply) => ApplyAsync(evt, isNew =>
     {
-        var applied = await ApplyOnceAsync(evt, () =>
+        if (isNew)
         {
             apply();
             if (evt.Type != EventTypes.OrderCreated)
@@ -105,22 +106,25 @@ internal sealed class PaymentGrain([PersistentState(DomainKinds.Payment, Storage
                 State.Customer = CustomerNaming.Note(State.Customer, evt.Details.CustomerId, evt.Key, Now);
             }
             State.Version++;
-        });
+        }
+        return isNew;
+    }, applied =>
+    {
         var view = CurrentView();
         return CustomerNaming.Result(State.Customer, applied, Now, new PaymentSummary
-            {
-                PaymentId = EventKey.Parse(this.GetPrimaryKeyString()).Id,
-                Version = State.Version,
-                Status = view?.Status,
-                Amount = view?.Amount,
-                Currency = view?.Currency,
-                RefundedAmount = view?.RefundedAmount ?? 0m,
-                DisputedAmount = view?.DisputedAmount ?? 0m,
-                OrderId = OrderId,
-                UpdatedAt = State.UpdatedAt,
-                Paid = view is not null && view.Status != PaymentStatuses.Failed,
-            });
-    }
+        {
+            PaymentId = EventKey.Parse(this.GetPrimaryKeyString()).Id,
+            Version = State.Version,
+            Status = view?.Status,
+            Amount = view?.Amount,
+            Currency = view?.Currency,
+            RefundedAmount = view?.RefundedAmount ?? 0m,
+            DisputedAmount = view?.DisputedAmount ?? 0m,
+            OrderId = OrderId,
+            UpdatedAt = State.UpdatedAt,
+            Paid = view is not null && view.Status != PaymentStatuses.Failed,
+        });
+    });
 
     private void OpenDispute(WebhookEvent evt)
     {

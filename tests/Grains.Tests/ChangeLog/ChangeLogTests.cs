@@ -30,7 +30,10 @@ public sealed class ChangeLogTests(ChangeLogTests.DatabaseFixture database) : IC
         public int Value { get; set; }
 
         [JsonIgnore]
-        public ViewChange? PendingChange { get; set; }
+        public List<ViewChange> Pending { get; } = [];
+
+        [JsonIgnore]
+        public IReadOnlyList<ViewChange> PendingChanges => Pending;
     }
 
     private sealed class ViewedState : IGrainState<Viewed>
@@ -52,13 +55,22 @@ public sealed class ChangeLogTests(ChangeLogTests.DatabaseFixture database) : IC
         kind, "hmac", id, "completed", JsonSerializer.Serialize(new { provider = "hmac", id, amount }),
         new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero), $"hmac:evt_{id}_{amount}", "payment.completed");
 
-    private async Task WriteAsync(string kind, string id, ViewedState state, ViewChange? change)
+    private Task WriteAsync(string kind, string id, ViewedState state, ViewChange? change) =>
+        WriteAsync(kind, id, state, change is null ? [] : [change]);
+
+    private async Task WriteAsync(string kind, string id, ViewedState state, IReadOnlyList<ViewChange> changes)
     {
         var viewed = state.State!;
         viewed.Value++;
-        viewed.PendingChange = change;
-        await _storage.WriteStateAsync(kind, GrainId.Create(kind, "hmac:" + id), state);
-        viewed.PendingChange = null;
+        viewed.Pending.AddRange(changes);
+        try
+        {
+            await _storage.WriteStateAsync(kind, GrainId.Create(kind, "hmac:" + id), state);
+        }
+        finally
+        {
+            viewed.Pending.Clear();
+        }
     }
 
     [Fact]
@@ -80,6 +92,26 @@ public sealed class ChangeLogTests(ChangeLogTests.DatabaseFixture database) : IC
             ("700", 41L, "completed"),
             await ViewAsync(DomainKinds.Payment, "pay_7"));
         Assert.Equal(((long?)1, 41L), await _reader.BoundsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AWriteCarryingSeveralChangesOfItsObject_AppendsThemInOrder_AndTheViewIsTheLast()
+    {
+        var states = Enumerable.Range(0, 3).Select(_ => new ViewedState()).ToArray();
+
+        // Concurrent, so that the three writes share a statement: the object with two changes sits between the others.
+        await Task.WhenAll(
+            WriteAsync(DomainKinds.Customer, "cus_a", states[0], ViewChangeOf(DomainKinds.Customer, "cus_a", 1)),
+            WriteAsync(DomainKinds.Customer, "cus_b", states[1], [ViewChangeOf(DomainKinds.Customer, "cus_b", 2), ViewChangeOf(DomainKinds.Customer, "cus_b", 3)]),
+            WriteAsync(DomainKinds.Customer, "cus_c", states[2], ViewChangeOf(DomainKinds.Customer, "cus_c", 4)));
+
+        var changes = await _reader.ReadAsync(0, 100, kinds: null, CancellationToken.None);
+        Assert.Equal([1L, 2L, 3L, 4L], changes.Select(c => c.Seq));
+        var ofB = changes.Where(c => c.ObjectId == "cus_b").ToArray();
+        Assert.Equal(["hmac:evt_cus_b_2", "hmac:evt_cus_b_3"], ofB.Select(c => c.EventKey));
+        Assert.Equal(ofB[0].Seq + 1, ofB[1].Seq);
+        var (amount, lastChange, _) = await ViewAsync(DomainKinds.Customer, "cus_b");
+        Assert.Equal(("3", ofB[1].Seq), (amount, lastChange));
     }
 
     [Fact]

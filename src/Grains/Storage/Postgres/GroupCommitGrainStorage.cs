@@ -14,7 +14,7 @@ namespace Orleans.Webhooks.Grains.Storage.Postgres;
 /// commit per grain write (as Orleans' ADO.NET provider does) costs PostgreSQL a statement and a commit for every event
 /// processed; here the reads and the writes of many grains share one statement and one commit. Semantics are those of any
 /// Orleans storage: a write commits before it returns, and an etag check makes a write from a stale activation fail with
-/// <see cref="InconsistentStateException"/>. A state that carries a <see cref="ViewChange"/> has it appended to the change
+/// <see cref="InconsistentStateException"/>. A state that carries <see cref="ViewChange"/>s has them appended to the change
 /// log, and its current view updated, in the same statement and so the same commit as the state itself
 /// (<see cref="ChangeLogWriter"/>): a change is never visible without its state, or the other way round. State, views
 /// and their text are written as <see cref="StoredText"/> makes them storable (a NUL in a customer's name would fail the
@@ -26,8 +26,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 
     private const string WriteStates = $"""
         WITH input AS (
-            SELECT * FROM unnest(@name, @id, @etag, @state, {ChangeLogWriter.InputArrays})
-                AS u(state_name, grain_id, etag, state, {ChangeLogWriter.InputColumns})
+            SELECT * FROM unnest(@name, @id, @etag, @state) AS u(state_name, grain_id, etag, state)
         ), inserted AS (
             INSERT INTO grain_state (state_name, grain_id, etag, state, updated_at)
             SELECT state_name, grain_id, 1, state::jsonb, now() FROM input WHERE etag IS NULL
@@ -76,8 +75,9 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     {
         var expected = grainState.ETag is null ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var json = StoredText.CleanJson(JsonSerializer.Serialize(grainState.State, Json));
-        var change = (grainState.State as IViewChangeSource)?.PendingChange;
-        var written = await _writes.EnqueueAsync(new StateWrite(stateName, grainId.ToString(), expected, json, change));
+        // Copied now: the grain may make further changes while this write is on its way.
+        var changes = (grainState.State as IViewChangeSource)?.PendingChanges.ToArray() ?? [];
+        var written = await _writes.EnqueueAsync(new StateWrite(stateName, grainId.ToString(), expected, json, changes));
         if (written is not { } etag)
         {
             throw new InconsistentStateException(
@@ -134,7 +134,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string[]>("id", unique.Select(w => w.GrainId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<int?[]>("etag", unique.Select(w => w.ExpectedETag).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter<string[]>("state", unique.Select(w => w.Json).ToArray()));
-        ChangeLogWriter.AddParameters(command.Parameters, unique.Select(w => w.Change).ToArray());
+        ChangeLogWriter.AddParameters(command.Parameters, unique.SelectMany(w => w.Changes.Select(c => (w.StateName, w.GrainId, c))).ToArray());
         var written = new Dictionary<StateKey, int>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -157,7 +157,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
 
     private sealed record StoredState(int ETag, string Json);
 
-    private sealed record StateWrite(string StateName, string GrainId, int? ExpectedETag, string Json, ViewChange? Change)
+    private sealed record StateWrite(string StateName, string GrainId, int? ExpectedETag, string Json, ViewChange[] Changes)
     {
         public StateKey Key => new(StateName, GrainId);
     }
