@@ -45,11 +45,10 @@ public sealed record Options(
             values.GetValueOrDefault("cpu-start"),
             [.. Get("cpu-pids", " ").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))],
             values.GetValueOrDefault("cpu-match"),
-            Customers((int)Number("customers", RequestBlock.MaxCustomers)));
+            CustomersIn((int)Number("customers", RequestBlock.MaxCustomers)));
     }
 
-    private static int Customers(int customers) => customers is >= 1 and <= RequestBlock.MaxCustomers
+    private static int CustomersIn(int customers) => customers is >= 1 and <= RequestBlock.MaxCustomers
         ? customers
         : throw new ArgumentException($"--customers must be 1 to {RequestBlock.MaxCustomers}, got {customers}");
-    }
 }
