@@ -69,6 +69,30 @@ public sealed class LinkTests(ClusterFixture fixture)
 
     [Theory]
     [MemberData(nameof(Shapes))]
+    public async Task AWholeFlowAtOnce_EveryEventTwice_EndsAsTheFlowOneEventAtATime(string shape)
+    {
+        // Order, payment, refund, a dispute opened and won: one event after another, then a second flow all at once
+        // with every event delivered twice, so that its objects take events while they write.
+        static WebhookEvent[] Flow(ProviderFlow flow)
+        {
+            var dispute = Events.NewId("dp");
+            return [.. flow.Three(), flow.Dispute(dispute, null, 3, amount: 50m), flow.Dispute(dispute, DisputeOutcomes.Won, 4, amount: 50m)];
+        }
+        var oneByOne = ProviderFlow.New(shape);
+        await DispatchAsync(Flow(oneByOne));
+        var expected = await ViewsAsync(oneByOne);
+
+        var atOnce = ProviderFlow.New(shape);
+        var events = Flow(atOnce);
+        await Task.WhenAll(events.Concat(events).Select(evt => Dispatcher.DispatchAsync(evt)));
+
+        Assert.Equal(expected, await ViewsAsync(atOnce));
+        var order = (await Order(atOnce).GetAsync())!;
+        Assert.True(("partially_refunded", 80m, 30m) == (order.Status, order.PaidAmount, order.RefundedAmount), order.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
     public async Task PartialThenFullRefund_OrderPartiallyRefundedThenRefunded(string shape)
     {
         var flow = ProviderFlow.New(shape);
