@@ -19,8 +19,9 @@ namespace Orleans.Webhooks.Grains.Domain;
 /// write is on its way wait, then are folded one after another, each answered as its fold left the state, and all are
 /// written at once, with a change per event that changed the view, and answered when that write has committed. The state
 /// never changes while a write of it is on its way. An object that gets one event at a time writes it at once, as
-/// before. A write that fails fails every event of it, and the activation goes, since its memory is ahead of storage:
-/// events that reach it meanwhile fail as an outage would, and their runs try again on a fresh activation.
+/// before. A read that comes while events are being applied joins the next round and sees what that round writes. A
+/// write that fails fails every event of it, and the activation goes, since its memory is ahead of storage: events that
+/// reach it meanwhile fail as an outage would, and their runs try again on a fresh activation.
 /// </para>
 /// </summary>
 internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> state, string kind, DomainServices services) : Grain
@@ -185,7 +186,11 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     /// <summary>Folds one event into the state in memory, with the change of the view it makes; true when the state changed.</summary>
     private bool Fold(Application application)
     {
-        var evt = application.Event;
+        if (application.Event is not { } evt)
+        {
+            application.Answer(false); // a read: the view as the folds before it left the state
+            return false;
+        }
         var isNew = !state.State.HasApplied(evt.Key);
         var key = Key;
         // A format 1 state has no view hash (see DomainState): the view as it was is serialised once, here.
@@ -219,20 +224,35 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     }
 
     /// <summary>
-    /// The view of the stored state. While events are being applied, the view once they are written: this activation
-    /// is the one writing. Otherwise read again first, because a copy of this object on another silo may have applied
-    /// events since this activation read it (see <see cref="Directory.SiloLocalGrainDirectory"/>), unless the activation
-    /// has just read it (a read of an object nobody holds active, the usual case).
+    /// The view of the stored state. While events are being applied, the read joins the next round of folds and is
+    /// answered with the view that round writes, once it is written (this activation is the one writing). Otherwise the
+    /// state is read again first, because a copy of this object on another silo may have applied events since this
+    /// activation read it (see <see cref="Directory.SiloLocalGrainDirectory"/>), unless the activation has just read it
+    /// (a read of an object nobody holds active, the usual case); reads that come meanwhile share that read.
     /// </summary>
-    public async Task<TView?> GetAsync()
+    public Task<TView?> GetAsync()
     {
-        if (_applying is { } applying)
+        if (_broken is { } broken)
         {
-            await applying;
+            return Task.FromException<TView?>(Replaced(broken));
         }
-        else if (!_justRead && _reading is null)
+        if (_applying is null)
         {
-            _viewIsCurrent = false;
+            return ReadAsync();
+        }
+        var read = new Application<TView?>(null, _ => false, _ => state.State.IsEmpty ? null : CurrentView());
+        _waiting.Add(read);
+        return read.Answered;
+    }
+
+    private async Task<TView?> ReadAsync()
+    {
+        if (_reading is { } shared)
+        {
+            await shared;
+        }
+        else if (!_justRead)
+        {
             var reading = state.ReadStateAsync();
             _reading = reading;
             try
@@ -244,11 +264,8 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
                 _reading = null;
             }
         }
-        if (_broken is { } broken)
-        {
-            throw Replaced(broken);
-        }
         _justRead = false;
+        _viewIsCurrent = false;
         return state.State.IsEmpty ? null : CurrentView();
     }
 
@@ -280,10 +297,10 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
     /// <summary>The view's status, for lists filtered by it; null for objects without one.</summary>
     protected abstract string? StatusOf(TView view);
 
-    /// <summary>An event waiting to be folded, and how its caller is answered.</summary>
-    private abstract class Application(WebhookEvent evt, Func<bool, bool> fold)
+    /// <summary>An event waiting to be folded (or a read, without one), and how its caller is answered.</summary>
+    private abstract class Application(WebhookEvent? evt, Func<bool, bool> fold)
     {
-        public WebhookEvent Event => evt;
+        public WebhookEvent? Event => evt;
 
         public bool Fold(bool isNew) => fold(isNew);
 
@@ -296,7 +313,7 @@ internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> stat
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class Application<TAnswer>(WebhookEvent evt, Func<bool, bool> fold, Func<bool, TAnswer> answer) : Application(evt, fold)
+    private sealed class Application<TAnswer>(WebhookEvent? evt, Func<bool, bool> fold, Func<bool, TAnswer> answer) : Application(evt, fold)
     {
         private readonly TaskCompletionSource<TAnswer> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private TAnswer _answer = default!;

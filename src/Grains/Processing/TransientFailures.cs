@@ -19,6 +19,8 @@ public static class TransientFailures
         TimeoutException => true,
         DbException { IsTransient: true } => true, // PostgreSQL unreachable, a connection cut, a serialization failure
         AggregateException { InnerExceptions.Count: > 0 } aggregate => aggregate.InnerExceptions.All(Is),
+        // Orleans' grain state wraps a storage provider's failure that is not its own in a plain OrleansException.
+        OrleansException { InnerException: { } inner } wrapper when wrapper.GetType() == typeof(OrleansException) => Is(inner),
         _ => false,
     };
 }

@@ -36,10 +36,13 @@ public sealed class BusyObjectTests(ClusterFixture fixture)
         Assert.True(await Payment(id).ApplyAsync(completed));
         var refunds = RefundsOf(id);
 
-        // Every refund delivered twice, all at once, as a burst of retries of a provider would.
-        var applied = await Task.WhenAll(refunds.Concat(refunds).Select(r => Payment(id).ApplyAsync(r)));
+        // Every refund delivered twice, all at once, as a burst of retries of a provider would, with reads among them.
+        var burst = Task.WhenAll(refunds.Concat(refunds).Select(r => Payment(id).ApplyAsync(r)));
+        var reads = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Payment(id).GetAsync()));
+        var applied = await burst;
 
         Assert.Equal(Refunds, applied.Count(a => a));
+        Assert.All(reads, read => Assert.InRange(read!.RefundedAmount, 0m, Sum));
         Assert.Equal(Sum, (await Payment(id).GetAsync())!.RefundedAmount);
         var writes = await TestDatabase.ScalarAsync<int>(fixture.ConnectionString,
             "SELECT etag FROM grain_state WHERE state_name = 'payment' AND grain_id LIKE @k", ("k", $"%{id}"));
@@ -55,18 +58,11 @@ public sealed class BusyObjectTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task AWriteThatFails_FailsEveryEventWaitingOnIt_AsAnOutage_AndTheirRetriesApplyEachOnce()
+    public async Task AWriteThatLosesItsEtag_FailsTheEventsOfItsRoundAsAnOutage_AndTheirRetriesApplyEachOnce()
     {
-        var id = Events.NewId("pay");
-        Assert.True(await Payment(id).ApplyAsync(Completed(id)));
-        // Another writer moves the stored state on: this activation's next write loses the etag race.
-        await TestDatabase.ExecuteAsync(fixture.ConnectionString,
-            "UPDATE grain_state SET etag = etag + 1 WHERE state_name = 'payment' AND grain_id LIKE @k", ("k", $"%{id}"));
-        var refunds = RefundsOf(id);
+        var (id, refunds, first) = await BurstOnAStaleActivationAsync();
 
-        var first = await Task.WhenAll(refunds.Select(r => Attempt(Payment(id).ApplyAsync(r))));
-
-        // The write fails, and so does every event waiting on it (one sent late may reach a fresh activation instead).
+        // The write fails, and so does every event folded or waiting with it (one sent late may reach a fresh activation).
         Assert.Contains(first, failure => failure is not null);
         Assert.All(first, failure => Assert.True(failure is null || failure is InconsistentStateException && TransientFailures.Is(failure), $"expected an outage, got {failure}"));
         // The runs try again, as the processor does, until a fresh activation takes them.
@@ -75,6 +71,28 @@ public sealed class BusyObjectTests(ClusterFixture fixture)
             failures => failures.All(f => f is null), TimeSpan.FromSeconds(30), "the refunds to be applied on a fresh activation");
         Assert.Equal(Sum, (await Payment(id).GetAsync())!.RefundedAmount);
         Assert.Equal(Refunds, (await ChangesAsync(id, refundsOnly: true)).Count);
+    }
+
+    /// <summary>
+    /// A payment whose activation holds an etag that another writer has moved on, then a burst of refunds at it. The
+    /// activation is let go 200-400 ms after its last event (QuietActivations): should a stalled test host let it go
+    /// before the burst, nothing would fail, so the setup is tried again on a new payment (at most three times).
+    /// </summary>
+    private async Task<(string Id, WebhookEvent[] Refunds, Exception?[] First)> BurstOnAStaleActivationAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var id = Events.NewId("pay");
+            Assert.True(await Payment(id).ApplyAsync(Completed(id)));
+            await TestDatabase.ExecuteAsync(fixture.ConnectionString,
+                "UPDATE grain_state SET etag = etag + 1 WHERE state_name = 'payment' AND grain_id LIKE @k", ("k", $"%{id}"));
+            var refunds = RefundsOf(id);
+            var first = await Task.WhenAll(refunds.Select(r => Attempt(Payment(id).ApplyAsync(r))));
+            if (first.Any(failure => failure is not null) || attempt == 3)
+            {
+                return (id, refunds, first);
+            }
+        }
     }
 
     private static async Task<Exception?> Attempt(Task task)
