@@ -18,10 +18,11 @@ namespace Orleans.Webhooks.Grains.Domain;
 /// a busy object applies in one write every event that reached it during the previous one: events that arrive while a
 /// write is on its way wait, then are folded one after another, each answered as its fold left the state, and all are
 /// written at once, with a change per event that changed the view, and answered when that write has committed. The state
-/// never changes while a write of it is on its way. An object that gets one event at a time writes it at once, as
-/// before. A read that comes while events are being applied joins the next round and sees what that round writes. A
-/// write that fails fails every event of it, and the activation goes, since its memory is ahead of storage: events that
-/// reach it meanwhile fail as an outage would, and their runs try again on a fresh activation.
+/// never changes while a write of it is on its way (Orleans hands the write to the storage a turn later). An object
+/// that gets one event at a time writes it at once, without waiting for company. A read that comes while events are
+/// being applied joins the next round and sees what that round writes. A write that fails fails every event of it, and
+/// the activation goes, since its memory is ahead of storage: events that reach it meanwhile fail as an outage would,
+/// and their runs try again on a fresh activation.
 /// </para>
 /// </summary>
 internal abstract class DomainGrain<TState, TView>(IPersistentState<TState> state, string kind, DomainServices services) : Grain
