@@ -9,7 +9,8 @@ using Orleans.Webhooks.LoadGenerator;
 // leaves it out). --rate R: only the open-loop phase, at R per second for --half-duration seconds. --count N: N events
 // back to back (memory boundedness runs). Progress goes to stderr; --results gets shell-readable KEY=value lines and
 // --ids the event id of every 200 accepted (the script checks each is stored). --cpu-start FILE, with --cpu-pids and
-// --cpu-match: the CPU time of those processes when the full-load phase starts (CpuSnapshot).
+// --cpu-match: the CPU time of those processes when the full-load phase starts (CpuSnapshot). --customers N (1 to
+// 100,000, the default): how many customers the events name; few make each customer a busy object.
 var options = Options.Parse(args);
 var secret = Encoding.UTF8.GetBytes(options.Secret);
 using var driver = new Driver(options.Url, options.Connections);
