@@ -6,12 +6,14 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Streams;
 using Orleans.Webhooks.Grains;
 using Orleans.Webhooks.Grains.Destinations;
 using Orleans.Webhooks.Grains.Directory;
 using Orleans.Webhooks.Grains.Domain;
 using Orleans.Webhooks.Grains.Interfaces.Configuration;
+using Orleans.Webhooks.Grains.Processing;
 using Orleans.Webhooks.Grains.Routing;
 
 namespace Orleans.Webhooks.Silo;
@@ -107,6 +109,9 @@ public static class WebhooksSiloBuilderExtensions
         // Event and payment grains register on their own silo only (see SiloLocalGrainDirectory).
         silo.Services.AddSingleton<SiloLocalGrainDirectory>();
         silo.AddGrainDirectory(SiloLocalGrainDirectory.Name, (services, _) => services.GetRequiredService<SiloLocalGrainDirectory>());
+        // Whether this silo processes events, for the other silos: the stream's queues are dealt among those that do.
+        var processing = configuration.GetSection(ProcessingOptions.SectionName).GetValue<bool?>(nameof(ProcessingOptions.Enabled)) ?? true;
+        silo.UseSiloMetadata(new Dictionary<string, string> { [EventQueueOwners.ProcessingMetadataKey] = processing ? "true" : "false" });
         silo.Services.AddWebhookGrains(configuration);
         return silo;
     }

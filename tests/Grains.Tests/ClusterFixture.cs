@@ -34,13 +34,17 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>
     /// Starts two silos with the product's services on <paramref name="connectionString"/> and the given settings, each
     /// dispatching through a <see cref="FaultInjectingDispatcher"/> (which records where every event was routed).
+    /// <paramref name="firstSiloSettings"/>, when given, apply to the first silo only (on top of the others).
     /// </summary>
-    public static async Task<InProcessTestCluster> DeployAsync(string connectionString, IReadOnlyDictionary<string, string?> settings)
+    public static async Task<InProcessTestCluster> DeployAsync(
+        string connectionString, IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string?>? firstSiloSettings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var shared = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var first = firstSiloSettings is null ? shared : new ConfigurationBuilder().AddInMemoryCollection(settings).AddInMemoryCollection(firstSiloSettings).Build();
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
+            var configuration = options.SiloName == "Silo_0" ? first : shared;
             silo.Services.AddSingleton<IEventDispatcher>(services => new FaultInjectingDispatcher(
                 new EventDispatcher(services.GetRequiredService<IGrainFactory>()),
                 services.GetRequiredService<IGrainContextAccessor>(),

@@ -31,6 +31,18 @@ internal sealed class EventQueueBalancer(EventQueueOwners owners, IServiceProvid
 
     protected override void OnClusterMembershipChange(HashSet<SiloAddress> activeSilos)
     {
+        Deal(activeSilos);
+        if (!owners.KnowsRolesOf(activeSilos))
+        {
+            // A silo's metadata (whether it processes) comes a moment after it joins: deal again once it has.
+            DealWhenRolesKnownAsync(activeSilos, Interlocked.Increment(ref _change)).Ignore();
+        }
+    }
+
+    private int _change;
+
+    private void Deal(IEnumerable<SiloAddress> activeSilos)
+    {
         var mine = owners.QueuesOf(SiloAddress, activeSilos);
         if (!mine.SequenceEqual(Volatile.Read(ref _mine)))
         {
@@ -38,4 +50,22 @@ internal sealed class EventQueueBalancer(EventQueueOwners owners, IServiceProvid
             NotifyListeners().Ignore();
         }
     }
+
+    private async Task DealWhenRolesKnownAsync(HashSet<SiloAddress> activeSilos, int change)
+    {
+        for (var tries = 0; tries < 60 && change == Volatile.Read(ref _change); tries++)
+        {
+            await Task.Delay(RolesPoll).ConfigureAwait(false);
+            if (owners.KnowsRolesOf(activeSilos))
+            {
+                if (change == Volatile.Read(ref _change))
+                {
+                    Deal(activeSilos);
+                }
+                return;
+            }
+        }
+    }
+
+    private static readonly TimeSpan RolesPoll = TimeSpan.FromMilliseconds(500);
 }

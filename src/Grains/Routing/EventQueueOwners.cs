@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Streams;
 using Orleans.Webhooks.Grains.Processing;
 
@@ -21,21 +22,31 @@ namespace Orleans.Webhooks.Grains.Routing;
 /// routes about as many partitions as any other. A silo that joins or leaves moves queues, and a queue grain follows
 /// its agent (<see cref="EventQueueFollowsAgentFilter"/>). Correctness never rests on this: an event a move drops stays
 /// 'received' for the recovery sweep.
+/// Queues go to the silos that process events (<see cref="ProcessingOptions.Enabled"/>, which each silo publishes in
+/// its Orleans silo metadata under <see cref="ProcessingMetadataKey"/>), so that intake-only silos accept and store
+/// while the others process, promptly, what they accepted; a silo whose metadata has not arrived yet counts as
+/// processing, and when no active silo processes, the queues are dealt among all of them.
 /// </summary>
 public sealed class EventQueueOwners
 {
+    /// <summary>The silo metadata entry that says whether a silo processes events: "true" or "false".</summary>
+    public const string ProcessingMetadataKey = "webhooks.processing";
+
     private readonly IClusterMembershipService _membership;
+    private readonly ISiloMetadataCache? _metadata;
     private readonly FrozenDictionary<Guid, QueueId> _queueOfGrain;
     private readonly QueueId[] _dealOrder;
     private readonly FrozenDictionary<QueueId, int> _partitions;
-    private Assignment _current = new(MembershipVersion.MinValue, FrozenDictionary<QueueId, SiloAddress>.Empty);
+    private Assignment _current = new(MembershipVersion.MinValue, "", FrozenDictionary<QueueId, SiloAddress>.Empty);
 
     public EventQueueOwners(
         IClusterMembershipService membership,
         IOptionsMonitor<HashRingStreamQueueMapperOptions> queueOptions,
-        IOptions<ProcessingOptions> processing)
+        IOptions<ProcessingOptions> processing,
+        IServiceProvider services)
     {
         _membership = membership;
+        _metadata = services.GetService(typeof(ISiloMetadataCache)) as ISiloMetadataCache;
         // The queues the memory stream provider itself makes from the same named options (MemoryAdapterFactory.Init).
         var mapper = new HashRingBasedStreamQueueMapper(queueOptions.Get(EventStreams.ProviderName), EventStreams.ProviderName);
         Queues = [.. mapper.GetAllQueues()];
@@ -58,6 +69,10 @@ public sealed class EventQueueOwners
     {
         // Ordered, so that every silo deals alike whatever order its membership view lists the silos in.
         var silos = activeSilos.Order().ToArray();
+        if (silos.Any(Processes))
+        {
+            silos = [.. silos.Where(Processes)];
+        }
         if (silos.Length == 0)
         {
             return FrozenDictionary<QueueId, SiloAddress>.Empty;
@@ -80,6 +95,17 @@ public sealed class EventQueueOwners
         return owners.ToFrozenDictionary();
     }
 
+    /// <summary>False for a silo that has said it processes no events; true otherwise, also while its metadata has not arrived.</summary>
+    public bool Processes(SiloAddress silo) => ProcessingOf(silo) != false;
+
+    /// <summary>Whether the metadata of every one of <paramref name="silos"/> has arrived (only then is a dealing final).</summary>
+    public bool KnowsRolesOf(IEnumerable<SiloAddress> silos) => silos.All(silo => ProcessingOf(silo) is not null);
+
+    private bool? ProcessingOf(SiloAddress silo) =>
+        _metadata?.GetSiloMetadata(silo).Metadata.TryGetValue(ProcessingMetadataKey, out var value) == true
+            ? !string.Equals(value, "false", StringComparison.OrdinalIgnoreCase)
+            : _metadata is null ? true : null;
+
     /// <summary>The queues <paramref name="silo"/> pulls when <paramref name="activeSilos"/> are active.</summary>
     public QueueId[] QueuesOf(SiloAddress silo, IEnumerable<SiloAddress> activeSilos) =>
         [.. Assign(activeSilos).Where(owner => owner.Value.Equals(silo)).Select(owner => owner.Key).OrderBy(queue => queue.GetNumericId())];
@@ -100,12 +126,14 @@ public sealed class EventQueueOwners
 
     private FrozenDictionary<QueueId, SiloAddress> CurrentAssignment()
     {
-        // Dealt once per membership version: the queue grains ask on every call.
+        // Dealt once per membership version and set of processing silos: the queue grains ask on every call.
         var snapshot = _membership.CurrentSnapshot;
+        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        var processing = string.Join(",", active.Where(Processes).Order());
         var current = Volatile.Read(ref _current);
-        if (current.Version != snapshot.Version)
+        if (current.Version != snapshot.Version || current.Processing != processing)
         {
-            current = new Assignment(snapshot.Version, Assign(snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)));
+            current = new Assignment(snapshot.Version, processing, Assign(active));
             Volatile.Write(ref _current, current);
         }
         return current.Owners;
@@ -126,5 +154,5 @@ public sealed class EventQueueOwners
         return new Guid(bytes);
     }
 
-    private sealed record Assignment(MembershipVersion Version, FrozenDictionary<QueueId, SiloAddress> Owners);
+    private sealed record Assignment(MembershipVersion Version, string Processing, FrozenDictionary<QueueId, SiloAddress> Owners);
 }

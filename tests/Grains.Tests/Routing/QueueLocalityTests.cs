@@ -68,6 +68,26 @@ public sealed class QueueLocalityTests : IAsyncLifetime
         await PublishAndProcessAsync();
     }
 
+    [Fact]
+    public async Task AnIntakeOnlySilo_PullsNoQueue_WhatItAcceptsIsProcessedThroughTheStreamByTheOther()
+    {
+        await _cluster.DisposeAsync();
+        var connectionString = await TestDatabase.CreateAsync($"webhooks_test_locality{Interlocked.Increment(ref _clusters)}");
+        // The first silo (the one the client's gateway is) accepts and stores, and processes nothing.
+        _cluster = await ClusterFixture.DeployAsync(connectionString,
+            new Dictionary<string, string?> { ["Webhooks:Processing:RecoverAfter"] = "01:00:00" },
+            firstSiloSettings: new Dictionary<string, string?> { ["Webhooks:Processing:Enabled"] = "false" });
+        var processing = _cluster.Silos[1].SiloAddress;
+
+        var settled = await Eventually.MatchesAsync(PlacesAsync, places => AllLocal(places) && places.Queues.All(q => q.Agents.Single().Equals(processing)),
+            Settling, "every queue pulled on the processing silo, its grain beside it");
+
+        Assert.Equal([8], PartitionsPerSilo(settled));
+        // Accepted through the intake silo's gateway; no recovery sweep within the test: processed through the stream.
+        var processed = await PublishAndProcessAsync();
+        Assert.All(processed, e => Assert.All(FaultInjectingDispatcher.RoutesOf(e.Key), route => Assert.Equal(processing, route.Silo)));
+    }
+
     /// <summary>Every queue pulled by one agent, held by one activation on the agent's silo, and no queue grain unknown to the placement.</summary>
     private static bool AllLocal(Places places) =>
         places.Unrecognised == 0
@@ -80,7 +100,8 @@ public sealed class QueueLocalityTests : IAsyncLifetime
         return [.. places.Queues.GroupBy(q => q.Agents.Single()).Select(silo => silo.Sum(q => owners.PartitionsOf(q.Queue))).Order()];
     }
 
-    private async Task PublishAndProcessAsync()
+    /// <summary>Accepts events through the client's gateway and waits until the stream's routers have processed each; returns them.</summary>
+    private async Task<IncomingEvent[]> PublishAndProcessAsync()
     {
         var incoming = Enumerable.Range(0, 32)
             .Select(_ => Events.Incoming(Events.NewId("evt"), EventTypes.PaymentCompleted, new EventDetails { ObjectId = Events.NewId("pay"), Amount = 1m, Currency = "usd" }))
@@ -93,6 +114,7 @@ public sealed class QueueLocalityTests : IAsyncLifetime
             all => all.All(state => state == EventStates.Processed), because: "every event processed");
         Assert.All(states, state => Assert.Equal(EventStates.Processed, state));
         Assert.All(incoming, e => Assert.NotEmpty(FaultInjectingDispatcher.RoutesOf(e.Key)));
+        return incoming;
     }
 
     private async Task<Places> PlacesAsync()
