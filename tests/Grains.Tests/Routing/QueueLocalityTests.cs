@@ -14,7 +14,7 @@ namespace Orleans.Webhooks.Grains.Tests.Routing;
 /// Where the event stream's queue grains live on a real cluster, as Orleans itself reports it: its streaming diagnostics
 /// name the silo of each queue's pulling agent, its management grain the silo of each activation. The silos start one
 /// after the other, so the first silo's agents activate every queue grain before the second takes half the queues.
-/// A cluster of its own per test: the second test adds a silo.
+/// A cluster of its own per test: one test adds a silo, another makes the first silo an intake silo.
 /// </summary>
 public sealed class QueueLocalityTests : IAsyncLifetime
 {
@@ -23,14 +23,20 @@ public sealed class QueueLocalityTests : IAsyncLifetime
     private static int _clusters;
 
     private readonly PullingAgents _agents = new();
-    private InProcessTestCluster _cluster = null!;
+    private InProcessTestCluster? _cluster;
 
-    public async Task InitializeAsync()
+    private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The test has not deployed its cluster.");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>A two-silo cluster of the test's own; <paramref name="firstSiloSettings"/> apply to the first silo only.</summary>
+    private async Task DeployAsync(IReadOnlyDictionary<string, string?>? firstSiloSettings = null)
     {
         // A database per test: recreating one that the previous test's connection pool still holds breaks that pool.
         var connectionString = await TestDatabase.CreateAsync($"webhooks_test_locality{Interlocked.Increment(ref _clusters)}");
         // No recovery sweep within the test: an event is processed because the stream delivered it.
-        _cluster = await ClusterFixture.DeployAsync(connectionString, new Dictionary<string, string?> { ["Webhooks:Processing:RecoverAfter"] = "01:00:00" });
+        _cluster = await ClusterFixture.DeployAsync(connectionString,
+            new Dictionary<string, string?> { ["Webhooks:Processing:RecoverAfter"] = "01:00:00" }, firstSiloSettings);
     }
 
     public async Task DisposeAsync()
@@ -45,6 +51,7 @@ public sealed class QueueLocalityTests : IAsyncLifetime
     [Fact]
     public async Task TwoSilos_EveryQueueGrainOnTheSiloOfItsPullingAgent_EventsProcessedThroughTheStream()
     {
+        await DeployAsync();
         var settled = await Eventually.MatchesAsync(PlacesAsync, AllLocal, Settling, "every queue grain beside its pulling agent");
         // The 8 partitions hash unevenly onto the 8 queues: dealt by the partitions they carry, each silo routes 4.
         Assert.Equal([4, 4], PartitionsPerSilo(settled));
@@ -58,9 +65,10 @@ public sealed class QueueLocalityTests : IAsyncLifetime
     [Fact]
     public async Task ThirdSiloJoins_QueueGrainsFollowTheirAgents_EventsProcessedThroughTheStream()
     {
+        await DeployAsync();
         await Eventually.MatchesAsync(PlacesAsync, AllLocal, Settling, "two silos settled");
 
-        await _cluster.StartAdditionalSiloAsync();
+        await Cluster.StartAdditionalSiloAsync();
 
         var settled = await Eventually.MatchesAsync(PlacesAsync, places => AllLocal(places) && places.Queues.Select(q => q.Agents.Single()).Distinct().Count() == 3,
             Settling, "every queue grain beside its pulling agent on three silos");
@@ -71,13 +79,9 @@ public sealed class QueueLocalityTests : IAsyncLifetime
     [Fact]
     public async Task AnIntakeOnlySilo_PullsNoQueue_WhatItAcceptsIsProcessedThroughTheStreamByTheOther()
     {
-        await _cluster.DisposeAsync();
-        var connectionString = await TestDatabase.CreateAsync($"webhooks_test_locality{Interlocked.Increment(ref _clusters)}");
         // The first silo (the one the client's gateway is) accepts and stores, and processes nothing.
-        _cluster = await ClusterFixture.DeployAsync(connectionString,
-            new Dictionary<string, string?> { ["Webhooks:Processing:RecoverAfter"] = "01:00:00" },
-            firstSiloSettings: new Dictionary<string, string?> { ["Webhooks:Processing:Enabled"] = "false" });
-        var processing = _cluster.Silos[1].SiloAddress;
+        await DeployAsync(firstSiloSettings: new Dictionary<string, string?> { ["Webhooks:Processing:Enabled"] = "false" });
+        var processing = Cluster.Silos[1].SiloAddress;
 
         var settled = await Eventually.MatchesAsync(PlacesAsync, places => AllLocal(places) && places.Queues.All(q => q.Agents.Single().Equals(processing)),
             Settling, "every queue pulled on the processing silo, its grain beside it");
@@ -96,7 +100,7 @@ public sealed class QueueLocalityTests : IAsyncLifetime
     /// <summary>How many event partitions the agents of each silo pull, fewest first.</summary>
     private int[] PartitionsPerSilo(Places places)
     {
-        var owners = _cluster.GetSiloServiceProvider().GetRequiredService<EventQueueOwners>();
+        var owners = Cluster.GetSiloServiceProvider().GetRequiredService<EventQueueOwners>();
         return [.. places.Queues.GroupBy(q => q.Agents.Single()).Select(silo => silo.Sum(q => owners.PartitionsOf(q.Queue))).Order()];
     }
 
@@ -106,9 +110,9 @@ public sealed class QueueLocalityTests : IAsyncLifetime
         var incoming = Enumerable.Range(0, 32)
             .Select(_ => Events.Incoming(Events.NewId("evt"), EventTypes.PaymentCompleted, new EventDetails { ObjectId = Events.NewId("pay"), Amount = 1m, Currency = "usd" }))
             .ToArray();
-        await Task.WhenAll(incoming.Select(e => _cluster.Client.GetGrain<IEventGrain>(e.Key).AcceptAsync(e)));
+        await Task.WhenAll(incoming.Select(e => Cluster.Client.GetGrain<IEventGrain>(e.Key).AcceptAsync(e)));
 
-        var query = _cluster.Client.GetGrain<IEventQueryGrain>(0);
+        var query = Cluster.Client.GetGrain<IEventQueryGrain>(0);
         var states = await Eventually.MatchesAsync(
             async () => await Task.WhenAll(incoming.Select(async e => (await query.GetAsync(e.Provider, e.ExternalId))?.State)),
             all => all.All(state => state == EventStates.Processed), because: "every event processed");
@@ -119,9 +123,9 @@ public sealed class QueueLocalityTests : IAsyncLifetime
 
     private async Task<Places> PlacesAsync()
     {
-        var owners = _cluster.GetSiloServiceProvider().GetRequiredService<EventQueueOwners>();
-        var silos = _cluster.GetActiveSilos().Select(s => s.SiloAddress).ToHashSet();
-        var statistics = await _cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var owners = Cluster.GetSiloServiceProvider().GetRequiredService<EventQueueOwners>();
+        var silos = Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToHashSet();
+        var statistics = await Cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         var queueGrains = statistics.Where(s => s.GrainType.StartsWith(typeof(MemoryStreamQueueGrain).FullName!, StringComparison.Ordinal)).ToArray();
         var queues = owners.Queues.Select(queue => new QueuePlace(
             queue,
