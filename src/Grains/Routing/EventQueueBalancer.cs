@@ -13,7 +13,15 @@ namespace Orleans.Webhooks.Grains.Routing;
 internal sealed class EventQueueBalancer(EventQueueOwners owners, IServiceProvider services, ILogger<EventQueueBalancer> logger)
     : QueueBalancerBase(services, logger)
 {
+    /// <summary>How often, and how many times (30 s), a balancer looks again for the roles of silos that just joined.</summary>
+    private static readonly TimeSpan RolesPoll = TimeSpan.FromMilliseconds(500);
+
+    private const int RolesPolls = 60;
+
     private QueueId[] _mine = [];
+
+    /// <summary>Counts membership changes, so that a wait for roles deals only for the latest one.</summary>
+    private int _change;
 
     public static IStreamQueueBalancer Create(IServiceProvider services, string name) =>
         ActivatorUtilities.CreateInstance<EventQueueBalancer>(services);
@@ -31,15 +39,15 @@ internal sealed class EventQueueBalancer(EventQueueOwners owners, IServiceProvid
 
     protected override void OnClusterMembershipChange(HashSet<SiloAddress> activeSilos)
     {
+        // Every change supersedes a wait for an earlier one, which would otherwise deal for silos since gone.
+        var change = Interlocked.Increment(ref _change);
         Deal(activeSilos);
         if (!owners.KnowsRolesOf(activeSilos))
         {
             // A silo's metadata (whether it processes) comes a moment after it joins: deal again once it has.
-            DealWhenRolesKnownAsync(activeSilos, Interlocked.Increment(ref _change)).Ignore();
+            DealWhenRolesKnownAsync(activeSilos, change).Ignore();
         }
     }
-
-    private int _change;
 
     private void Deal(IEnumerable<SiloAddress> activeSilos)
     {
@@ -53,7 +61,7 @@ internal sealed class EventQueueBalancer(EventQueueOwners owners, IServiceProvid
 
     private async Task DealWhenRolesKnownAsync(HashSet<SiloAddress> activeSilos, int change)
     {
-        for (var tries = 0; tries < 60 && change == Volatile.Read(ref _change); tries++)
+        for (var tries = 0; tries < RolesPolls && change == Volatile.Read(ref _change); tries++)
         {
             await Task.Delay(RolesPoll).ConfigureAwait(false);
             if (owners.KnowsRolesOf(activeSilos))
@@ -66,6 +74,4 @@ internal sealed class EventQueueBalancer(EventQueueOwners owners, IServiceProvid
             }
         }
     }
-
-    private static readonly TimeSpan RolesPoll = TimeSpan.FromMilliseconds(500);
 }

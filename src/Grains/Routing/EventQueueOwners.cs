@@ -37,7 +37,7 @@ public sealed class EventQueueOwners
     private readonly FrozenDictionary<Guid, QueueId> _queueOfGrain;
     private readonly QueueId[] _dealOrder;
     private readonly FrozenDictionary<QueueId, int> _partitions;
-    private Assignment _current = new(MembershipVersion.MinValue, "", FrozenDictionary<QueueId, SiloAddress>.Empty);
+    private Assignment _current = new(MembershipVersion.MinValue, RolesKnown: false, FrozenDictionary<QueueId, SiloAddress>.Empty);
 
     public EventQueueOwners(
         IClusterMembershipService membership,
@@ -126,14 +126,19 @@ public sealed class EventQueueOwners
 
     private FrozenDictionary<QueueId, SiloAddress> CurrentAssignment()
     {
-        // Dealt once per membership version and set of processing silos: the queue grains ask on every call.
+        // The queue grains ask on every call: dealt once per membership version, and once more when the last silo's
+        // role arrives (metadata never changes after that).
         var snapshot = _membership.CurrentSnapshot;
-        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
-        var processing = string.Join(",", active.Where(Processes).Order());
         var current = Volatile.Read(ref _current);
-        if (current.Version != snapshot.Version || current.Processing != processing)
+        if (current.Version == snapshot.Version && current.RolesKnown)
         {
-            current = new Assignment(snapshot.Version, processing, Assign(active));
+            return current.Owners;
+        }
+        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        var rolesKnown = KnowsRolesOf(active);
+        if (current.Version != snapshot.Version || rolesKnown)
+        {
+            current = new Assignment(snapshot.Version, rolesKnown, Assign(active));
             Volatile.Write(ref _current, current);
         }
         return current.Owners;
@@ -154,5 +159,5 @@ public sealed class EventQueueOwners
         return new Guid(bytes);
     }
 
-    private sealed record Assignment(MembershipVersion Version, string Processing, FrozenDictionary<QueueId, SiloAddress> Owners);
+    private sealed record Assignment(MembershipVersion Version, bool RolesKnown, FrozenDictionary<QueueId, SiloAddress> Owners);
 }

@@ -99,7 +99,8 @@ public sealed class ChangeLogTests(ChangeLogTests.DatabaseFixture database) : IC
     {
         var states = Enumerable.Range(0, 3).Select(_ => new ViewedState()).ToArray();
 
-        // Concurrent, so that the three writes share a statement: the object with two changes sits between the others.
+        // Concurrent, so that the writes may share a statement (the object with two changes then sits between the others);
+        // cus_b's two changes share its one write whatever the batching.
         await Task.WhenAll(
             WriteAsync(DomainKinds.Customer, "cus_a", states[0], ViewChangeOf(DomainKinds.Customer, "cus_a", 1)),
             WriteAsync(DomainKinds.Customer, "cus_b", states[1], [ViewChangeOf(DomainKinds.Customer, "cus_b", 2), ViewChangeOf(DomainKinds.Customer, "cus_b", 3)]),

@@ -75,7 +75,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     {
         var expected = grainState.ETag is null ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var json = StoredText.CleanJson(JsonSerializer.Serialize(grainState.State, Json));
-        // Copied now: the grain may make further changes while this write is on its way.
+        // A snapshot, as the JSON is: the statement is built later, on a batcher worker, and the list is the grain's.
         var changes = (grainState.State as IViewChangeSource)?.PendingChanges.ToArray() ?? [];
         var written = await _writes.EnqueueAsync(new StateWrite(stateName, grainId.ToString(), expected, json, changes));
         if (written is not { } etag)
